@@ -1,0 +1,118 @@
+"""The ``iacml`` command: build, query, validate, serve."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import BuildError
+from .paths import ProjectPaths
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    report = build(ProjectPaths.default())
+    print(f"build {report.build_id}: 0 quote mismatches, 0 QC rows, "
+          f"{report.violations} violations, {report.warnings} warnings")
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from .namespaces import sparql_prefixes
+    from .store import load_dump, term_text
+
+    text = args.query
+    if Path(text).is_file():
+        text = Path(text).read_text(encoding="utf-8")
+    store = load_dump(ProjectPaths.default().dataset_nq)
+    result = store.query(sparql_prefixes() + text, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        print("true" if result else "false")
+        return 0
+    if isinstance(result, ox.QueryTriples):  # CONSTRUCT / DESCRIBE
+        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode())
+        return 0
+    names = [v.value for v in result.variables]
+    rows = [{n: term_text(row[n]) for n in names} for row in result]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=names)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        widths = {n: max([len(n)] + [len(r[n] or "") for r in rows]) for n in names}
+        print("  ".join(n.ljust(widths[n]) for n in names))
+        for r in rows:
+            print("  ".join((r[n] or "").ljust(widths[n]) for n in names))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from .entries import load_context, parse_entry, validate_entry
+
+    paths = ProjectPaths.default()
+    entry = Graph()
+    for name in args.files:
+        for triple in parse_entry(Path(name)):
+            entry.add(triple)
+    outcome = validate_entry(entry, paths, context=load_context(paths))
+    if args.format == "json":
+        print(outcome.to_json())
+    elif args.format == "turtle":
+        print(outcome.report_graph.serialize(format="turtle"))
+    else:
+        print(outcome.to_human())
+    return 0 if outcome.conforms else 1
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    paths = ProjectPaths.default()
+    if not paths.dataset_nq.exists():
+        raise BuildError(f"{paths.dataset_nq} is missing: run `iacml build` first")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    argv = [str(gunicorn), "--bind", f"{args.host}:{args.port}",
+            "--workers", str(args.workers), "--threads", str(args.threads),
+            "--access-logfile", "-", "server.wsgi:app"]
+    os.execv(argv[0], argv)
+    return 0  # not reached
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``iacml`` console script."""
+    parser = argparse.ArgumentParser(prog="iacml", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="parse, check quotes, reason, QC, validate, write build/")
+    q = sub.add_parser("query", help="run a SPARQL query (text or file) on the built dataset")
+    q.add_argument("query")
+    q.add_argument("-f", "--format", choices=["table", "json", "csv"], default="table")
+    v = sub.add_parser("validate", help="validate entries as a graph of their own "
+                                        "(exit 0 conforms, 1 violations, 2 error)")
+    v.add_argument("files", nargs="+")
+    v.add_argument("-f", "--format", choices=["human", "turtle", "json"], default="human")
+    s = sub.add_parser("serve", help="serve the built dataset with gunicorn")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args(argv)
+    handlers = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
+                "serve": _cmd_serve}
+    try:
+        return handlers[args.command](args)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

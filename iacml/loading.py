@@ -1,0 +1,99 @@
+"""Parsing the hand-edited Turtle files into named graphs.
+
+Each file of ``data/ttl/`` goes into one named graph chosen by its file name
+(see docs/editing.md); a syntax error is reported with the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from .errors import BuildError
+from .namespaces import G_CURATION, G_ONTOLOGY, G_REFERENCE, source_graph
+
+_SOURCE_FILE = re.compile(r"^source-(\d{3})(?:-[\w-]+)?\.ttl$")
+_REFERENCE_FILE = re.compile(r"^reference(?:-[\w-]+)?\.ttl$")
+_CURATION_FILE = re.compile(r"^curation(?:-[\w-]+)?\.ttl$")
+
+
+def graph_for_file(path: Path) -> URIRef:
+    """The named graph a data file belongs to, from its name; BuildError if none fits."""
+    name = path.name
+    if m := _SOURCE_FILE.match(name):
+        return source_graph(m.group(1))
+    if _REFERENCE_FILE.match(name):
+        return G_REFERENCE
+    if _CURATION_FILE.match(name):
+        return G_CURATION
+    raise BuildError(
+        f"{path}: file name does not say its named graph; use reference-*.ttl, "
+        "source-NNN[-*].ttl or curation-*.ttl"
+    )
+
+
+def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one Turtle file, raising BuildError naming the file and line on a syntax error."""
+    graph = into if into is not None else Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several types; all are input errors here
+        message = str(exc).strip().splitlines()
+        line = _line_of(str(exc))
+        where = f"{path}:{line}" if line else str(path)
+        raise BuildError(f"{where}: Turtle syntax error: {' '.join(message)[:500]}") from exc
+    return graph
+
+
+def _line_of(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+@dataclass
+class LoadedData:
+    """Named graphs parsed from the repository, with the file each triple came from."""
+
+    graphs: dict[URIRef, Graph] = field(default_factory=dict)
+    files: dict[URIRef, list[Path]] = field(default_factory=dict)
+
+    def graph(self, name: URIRef) -> Graph:
+        """The named graph ``name``, created empty if absent."""
+        if name not in self.graphs:
+            self.graphs[name] = Graph(identifier=name)
+            self.files[name] = []
+        return self.graphs[name]
+
+    def file_of(self, name: URIRef) -> str:
+        """Human-readable list of the files a graph was read from."""
+        return ", ".join(str(p) for p in self.files.get(name, [])) or str(name)
+
+
+def load_ontology(ontology_dir: Path, data: LoadedData) -> None:
+    """Parse every ``ontology/*.ttl`` into graph/ontology."""
+    for path in sorted(ontology_dir.glob("*.ttl")):
+        parse_turtle(path, data.graph(G_ONTOLOGY))
+        data.files[G_ONTOLOGY].append(path)
+
+
+def load_data_files(ttl_dir: Path, data: LoadedData) -> None:
+    """Parse every ``data/ttl/*.ttl`` into the named graph its name gives."""
+    for path in sorted(ttl_dir.glob("*.ttl")):
+        name = graph_for_file(path)
+        # Parse each file alone first so blank node labels cannot collide across files.
+        parsed = parse_turtle(path)
+        target = data.graph(name)
+        for triple in parsed:
+            target.add(triple)
+        data.files[name].append(path)
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    """All SHACL shapes of ``shapes/*.ttl`` in one graph."""
+    shapes = Graph()
+    for path in sorted(shapes_dir.glob("*.ttl")):
+        parse_turtle(path, shapes)
+    return shapes

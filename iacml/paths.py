@@ -1,0 +1,66 @@
+"""Where the project's files are. Everything is relative to one project root."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def default_root() -> Path:
+    """The project root: ``$IACML_ROOT`` if set, else the checkout this package lives in."""
+    env = os.environ.get("IACML_ROOT")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """The hand-edited inputs and the generated outputs of one project checkout."""
+
+    root: Path
+
+    @classmethod
+    def default(cls) -> ProjectPaths:
+        return cls(default_root())
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def ttl_dir(self) -> Path:
+        return self.root / "data" / "ttl"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "data" / "sources"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "data" / "reference"
+
+    @property
+    def qc_dir(self) -> Path:
+        return self.root / "queries" / "qc"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def dataset_nq(self) -> Path:
+        return self.build_dir / "iacml.nq"
+
+    @property
+    def dataset_trig(self) -> Path:
+        return self.build_dir / "iacml.trig"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.build_dir / "reports"

@@ -1,0 +1,39 @@
+"""The pyoxigraph store: loading the dump, moving graphs in, running queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+
+def load_dump(path: Path) -> ox.Store:
+    """An in-memory store holding the N-Quads dump written by the build."""
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def add_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
+    """Copy an rdflib graph into the named graph ``name`` of the store."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+
+
+def term_text(term) -> str | None:
+    """The lexical form of a literal, the IRI of a named node, ``_:id`` of a blank node."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return f"_:{term.value}"
+
+
+def select_rows(store: ox.Store, query: str, union: bool = True) -> list[dict[str, str | None]]:
+    """Run a SELECT query; each row as a dict of variable name to text."""
+    result = store.query(query, use_default_graph_as_union=union)
+    names = [v.value for v in result.variables]
+    return [{n: term_text(row[n]) for n in names} for row in result]

@@ -1,0 +1,34 @@
+"""Shared fixtures: the built dataset, loaded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from iacml.paths import ProjectPaths
+from iacml.store import load_dump
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def paths() -> ProjectPaths:
+    """The project checkout under test."""
+    return ProjectPaths(ROOT)
+
+
+@pytest.fixture(scope="session")
+def dataset_path(paths: ProjectPaths) -> Path:
+    """The N-Quads dump written by ``iacml build`` (``make test`` builds it first)."""
+    if not paths.dataset_nq.exists():
+        pytest.fail(f"{paths.dataset_nq} is missing: run `make build` (make test does)")
+    return paths.dataset_nq
+
+
+@pytest.fixture(scope="session")
+def store(dataset_path: Path) -> ox.Store:
+    """An in-memory pyoxigraph store with the built dataset (query with
+    ``use_default_graph_as_union=True`` for the union of all graphs)."""
+    return load_dump(dataset_path)

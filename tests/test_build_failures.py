@@ -1,0 +1,130 @@
+"""The build refuses bad input, naming the file and the resource.
+
+Each test builds a small copy of the project (the real ontology, shapes, QC
+queries, sources and reference tables, plus one data file) in a temporary
+folder, so the real data is never touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from iacml.build import build
+from iacml.errors import BuildError
+from iacml.paths import ProjectPaths
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PREFIXES = """\
+@base <https://w3id.org/iacml/id/> .
+@prefix iacml: <https://w3id.org/iacml/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+COOPERATION_QUOTE = "On-site visit from Honduras to Colombia on Child Labor"
+MEETING_QUOTE = "First Meeting: Quito, Ecuador, December 3 and 4, 2019"
+
+
+def passage(quote: str) -> str:
+    return (f'prov:wasDerivedFrom [ a iacml:Passage ; oa:hasSource <source/003> ; '
+            f'oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{quote}" ] ]')
+
+
+def mini_project(tmp_path: Path, name: str, body: str) -> ProjectPaths:
+    """A project with the real schema and sources and one data file ``name``."""
+    for folder in ("ontology", "shapes", "queries/qc", "data/sources", "data/reference"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "data" / "ttl").mkdir()
+    (tmp_path / "data" / "ttl" / name).write_text(PREFIXES + textwrap.dedent(body))
+    return ProjectPaths(tmp_path)
+
+
+def build_error(paths: ProjectPaths) -> str:
+    with pytest.raises(BuildError) as info:
+        build(paths, echo=lambda _line: None, write=False)
+    return str(info.value)
+
+
+def test_quote_not_in_source(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <activity/20/test-meeting> a iacml:WorkingGroupMeeting ;
+            schema:startDate "2019-12-03"^^xsd:date ;
+            {passage("First Meeting: Lima, Peru, December 3 and 4, 2019")} .
+    """)
+    message = build_error(paths)
+    assert "quote not found" in message
+    assert "source-003.ttl" in message
+    assert "activity/20/test-meeting" in message
+
+
+def test_ambiguous_quote(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <activity/20/test-meeting> a iacml:WorkingGroupMeeting ;
+            schema:startDate "2019-12-03"^^xsd:date ;
+            {passage("Ministry")} .
+    """)
+    message = build_error(paths)
+    assert "times in source 003" in message and "activity/20/test-meeting" in message
+
+
+def test_turtle_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", """
+        <activity/20/a> a iacml:Activity .
+        <activity/20/b> a iacml:Activity ;;; oops
+    """)
+    message = build_error(paths)
+    assert "source-003.ttl:10" in message, message
+    assert "syntax error" in message
+
+
+def test_provider_is_recipient(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <cooperation/20/col-hnd-test> a iacml:BilateralCooperation ;
+            iacml:party <ministry/COL> ;
+            iacml:provider <ministry/COL> ;
+            iacml:recipient <ministry/COL> ;
+            iacml:status iacml:Completed ;
+            iacml:modality iacml:OnSiteVisit ;
+            schema:startDate "2018-08-27"^^xsd:date ;
+            {passage(COOPERATION_QUOTE)} .
+    """)
+    message = build_error(paths)
+    assert "violation" in message.lower()
+    assert "source-003.ttl" in message and "cooperation/20/col-hnd-test" in message
+    assert "recipient" in message
+
+
+def test_end_before_start(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <activity/20/test-meeting> a iacml:WorkingGroupMeeting ;
+            schema:startDate "2019-12-04"^^xsd:date ;
+            schema:endDate "2019-12-03"^^xsd:date ;
+            {passage(MEETING_QUOTE)} .
+    """)
+    message = build_error(paths)
+    assert "violation" in message.lower()
+    assert "source-003.ttl" in message and "activity/20/test-meeting" in message
+    assert "endDate" in message
+
+
+def test_fact_without_provenance(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", """
+        <activity/20/test-meeting> a iacml:WorkingGroupMeeting ;
+            schema:startDate "2019-12-03"^^xsd:date .
+    """)
+    message = build_error(paths)
+    assert "source-003.ttl" in message and "activity/20/test-meeting" in message
+    assert "provenance" in message.lower() or "wasDerivedFrom" in message
+
+
+def test_file_name_must_name_its_graph(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "notes.ttl", "<a> a iacml:Activity .\n")
+    assert "notes.ttl" in build_error(paths)
