@@ -58,20 +58,15 @@ def _cmd_query(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
-    from .entries import load_context, parse_entry, validate_entry
+    from .entries import parse_entry
+    from .incremental import check_entry, render_outcome
 
-    paths = ProjectPaths.default()
     entry = Graph()
     for name in args.files:
         for triple in parse_entry(Path(name)):
             entry.add(triple)
-    outcome = validate_entry(entry, paths, context=load_context(paths))
-    if args.format == "json":
-        print(outcome.to_json())
-    elif args.format == "turtle":
-        print(outcome.report_graph.serialize(format="turtle"))
-    else:
-        print(outcome.to_human())
+    outcome = check_entry(entry, ProjectPaths.default())
+    print(render_outcome(outcome, args.format))
     return 0 if outcome.conforms else 1
 
 
@@ -80,9 +75,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if not paths.dataset_nq.exists():
         raise BuildError(f"{paths.dataset_nq} is missing: run `iacml build` first")
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    argv = [str(gunicorn), "--bind", f"{args.host}:{args.port}",
-            "--workers", str(args.workers), "--threads", str(args.threads),
-            "--access-logfile", "-", "server.wsgi:app"]
+    config = paths.root / "server" / "gunicorn_conf.py"
+    argv = [str(gunicorn), "-c", str(config), "--bind", f"{args.host}:{args.port}",
+            "--chdir", str(paths.root), "server.wsgi:app"]
     os.execv(argv[0], argv)
     return 0  # not reached
 
@@ -98,12 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="validate entries as a graph of their own "
                                         "(exit 0 conforms, 1 violations, 2 error)")
     v.add_argument("files", nargs="+")
-    v.add_argument("-f", "--format", choices=["human", "turtle", "json"], default="human")
+    v.add_argument("-f", "--format", choices=["human", "turtle", "json", "json-ld"],
+                   default="human")
     s = sub.add_parser("serve", help="serve the built dataset with gunicorn")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
-    s.add_argument("--workers", type=int, default=1)
-    s.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
     handlers = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
                 "serve": _cmd_serve}

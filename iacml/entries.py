@@ -7,10 +7,12 @@ are located in the source texts, exactly as the build treats a source file.
 
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from .errors import BuildError
 from .loading import load_shapes
@@ -36,17 +38,65 @@ def load_context(paths: ProjectPaths) -> Graph:
     return context
 
 
+class EntryParseError(BuildError):
+    """An entry that does not parse: the parser's message and, where known, the line."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _error_line(exc: Exception, data: bytes, fmt: str) -> int | None:
+    """The 1-based line of a parse error, from whatever the parser reports."""
+    if isinstance(getattr(exc, "lineno", None), int):  # json.JSONDecodeError
+        return exc.lineno  # type: ignore[attr-defined]
+    if hasattr(exc, "getLineNumber"):  # xml.sax.SAXParseException
+        return int(exc.getLineNumber())  # type: ignore[attr-defined]
+    m = re.search(r"at line (\d+)", str(exc))
+    if m:
+        return int(m.group(1))
+    if fmt in ("nt", "nquads"):  # the N-Triples parser does not say: find the line
+        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+            try:
+                Graph().parse(data=line, format="nt" if fmt == "nt" else "nquads")
+            except Exception:
+                return number
+    return None
+
+
+def parse_entry_data(data: bytes | str, fmt: str) -> Graph:
+    """Parse an entry given as text in rdflib format ``fmt`` (turtle, trig, nt, nquads,
+    json-ld, xml); EntryParseError with the parser's message and line. TriG and
+    N-Quads entries are read as one graph (their graph names are ignored)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with warnings.catch_warnings():  # rdflib's own parsers use its deprecated APIs
+            warnings.simplefilter("ignore", DeprecationWarning)
+            if fmt not in ("trig", "nquads"):
+                return Graph().parse(data=raw, format=fmt)
+            dataset = Dataset()
+            dataset.parse(data=raw, format=fmt)
+        graph = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    except Exception as exc:  # rdflib raises many types; all are input errors here
+        line = _error_line(exc, raw, fmt)
+        text = " ".join(str(exc).split())[:500]
+        where = f"line {line}: " if line else ""
+        raise EntryParseError(f"cannot parse as {fmt}: {where}{text}", line) from exc
+
+
 def parse_entry(path: Path) -> Graph:
     """Parse an entry file by its extension; BuildError with the parser's message."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise BuildError(f"{path}: unknown RDF file extension {path.suffix!r}")
-    graph = Graph()
     try:
-        graph.parse(path, format=fmt)
-    except Exception as exc:
-        raise BuildError(f"{path}: cannot parse as {fmt}: {exc}") from exc
-    return graph
+        return parse_entry_data(path.read_bytes(), fmt)
+    except EntryParseError as exc:
+        raise EntryParseError(f"{path}: {exc.message}", exc.line) from exc
 
 
 def _quote_results(problems: list[QuoteProblem]) -> list[ValidationResult]:

@@ -1,0 +1,221 @@
+"""The dataset description (DCAT + VoID), generated from the data it describes.
+
+:func:`describe` asks a ``select`` function (a SPARQL SELECT over the union of
+all graphs: the web app's query backend, or a pyoxigraph store through
+:func:`store_select`) for every count it states, so the description always
+matches the data being served.  Nothing here is written by hand but the
+titles, the licence and the publisher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+Row = dict[str, Any]
+Select = Callable[[str], list[Row]]
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SPDX = "http://spdx.org/rdf/terms#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+LINK_TARGETS = {  # linkset key -> (namespace of the target's IRIs, target IRI, title)
+    "wikidata": ("http://www.wikidata.org/entity/", "http://www.wikidata.org/",
+                 "Wikidata"),
+    "geonames": ("https://sws.geonames.org/", "https://sws.geonames.org/", "GeoNames"),
+    "dbpedia": ("http://dbpedia.org/resource/", "http://dbpedia.org/", "DBpedia"),
+}
+
+GRAPH_TRIPLES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+ALL_TRIPLES = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+               "{ GRAPH ?g { ?s ?p ?o } } }")
+ENTITIES = ("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            "FILTER(STRSTARTS(STR(?s), \"%sid/\")) }")
+CLASSES = ("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } "
+           "GROUP BY ?c")
+PROPERTIES = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+              "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?p")
+LINKS = ("SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH <%sgraph/links> { ?s ?p ?o "
+         "FILTER(isIRI(?o) && STRSTARTS(STR(?o), \"%s\")) } } GROUP BY ?p")
+VERSION = "SELECT ?v WHERE { GRAPH ?g { <%sontology> <%sversionInfo> ?v } } LIMIT 1"
+PROCESS_LABELS = ("SELECT ?l WHERE { GRAPH ?g { <%sid/process/iacml> <%sprefLabel> ?l } }")
+
+
+@dataclass
+class Dump:
+    """One downloadable file of the dataset."""
+
+    url: str
+    media_type: str
+    size: int
+    sha256: str
+    graph: str | None = None  # the named graph it holds (None: the whole dataset)
+    format_name: str = ""
+
+
+@dataclass
+class Meta:
+    """What the description says that is not counted from the data."""
+
+    base: str = "https://w3id.org/iacml/"
+    endpoint: str = "https://w3id.org/iacml/sparql"
+    modified: str = "1970-01-01T00:00:00Z"
+    build_id: str = ""
+    dumps: list[Dump] = field(default_factory=list)
+    publisher: str = "IACML open knowledge graph project"
+
+    @property
+    def dataset(self) -> str:
+        """The dataset's IRI."""
+        return self.base + "dataset"
+
+
+def store_select(store: ox.Store) -> Select:
+    """A ``select`` function over a pyoxigraph store (default graph = union)."""
+    def select(query: str) -> list[Row]:
+        solutions = store.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+    return select
+
+
+def namespace_of(iri: str) -> str:
+    """The vocabulary namespace of a class or property IRI."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.triples: list[ox.Triple] = []
+
+    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, o: ox.Term) -> None:
+        self.triples.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    def iri(self, s: ox.NamedNode | ox.BlankNode, p: str, o: str) -> None:
+        self.add(s, p, ox.NamedNode(o))
+
+    def int(self, s: ox.NamedNode | ox.BlankNode, p: str, n: int) -> None:
+        self.add(s, p, ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")))
+
+    def text(self, s: ox.NamedNode | ox.BlankNode, p: str, text: str, lang: str = "") -> None:
+        self.add(s, p, ox.Literal(text, language=lang) if lang else ox.Literal(text))
+
+
+def _n(rows: list[Row]) -> int:
+    return int(rows[0]["n"].value) if rows else 0
+
+
+def describe(select: Select, meta: Meta) -> list[ox.Triple]:
+    """The DCAT/VoID description of the data ``select`` reads, as triples."""
+    w = _Writer()
+    base = meta.base
+    ds = ox.NamedNode(meta.dataset)
+    for kind in (DCAT + "Dataset", VOID + "Dataset"):
+        w.iri(ds, RDF + "type", kind)
+    es_name = [r["l"].value for r in select(PROCESS_LABELS % (base, SKOS))
+               if getattr(r["l"], "language", "") == "es"]
+    w.text(ds, DCTERMS + "title", "IACML open knowledge graph", "en")
+    w.text(ds, DCTERMS + "title", "Grafo de conocimiento abierto de la CIMT"
+           if not es_name else f"Grafo de conocimiento abierto: {es_name[0]}", "es")
+    w.text(ds, DCTERMS + "description",
+           "Activities, working groups, cooperation, documents and reports of the "
+           "Inter-American Conference of Ministers of Labor (IACML) of the OAS, transcribed "
+           "from its reports; every fact carries the verbatim passage it was read from.", "en")
+    w.text(ds, DCTERMS + "description",
+           "Actividades, grupos de trabajo, cooperación, documentos e informes de la "
+           "Conferencia Interamericana de Ministros de Trabajo (CIMT) de la OEA, transcritos "
+           "de sus informes; cada hecho lleva el pasaje textual del que se leyó.", "es")
+    w.iri(ds, DCTERMS + "license", LICENSE)
+    publisher = ox.NamedNode(base + "dataset#publisher")
+    w.iri(ds, DCTERMS + "publisher", publisher.value)
+    w.iri(publisher, RDF + "type", FOAF + "Organization")
+    w.text(publisher, FOAF + "name", meta.publisher, "en")
+    stamp = ox.Literal(meta.modified, datatype=ox.NamedNode(XSD + "dateTime"))
+    w.add(ds, DCTERMS + "modified", stamp)
+    w.add(ds, DCTERMS + "issued", stamp)
+    versions = select(VERSION % (base, OWL))
+    version = versions[0]["v"].value if versions else "unversioned"
+    w.text(ds, DCAT + "version", f"{version}+{meta.build_id}" if meta.build_id else version)
+    w.text(ds, OWL + "versionInfo", version)
+    w.iri(ds, VOID + "sparqlEndpoint", meta.endpoint)
+    w.text(ds, VOID + "uriSpace", base + "id/")
+    w.iri(ds, VOID + "exampleResource", base + "id/process/iacml")
+    w.iri(ds, VOID + "rootResource", base + "id/process/iacml")
+
+    w.int(ds, VOID + "triples", _n(select(ALL_TRIPLES)))
+    w.int(ds, VOID + "entities", _n(select(ENTITIES % base)))
+    classes = {r["c"].value: int(r["n"].value) for r in select(CLASSES)
+               if isinstance(r.get("c"), ox.NamedNode)}
+    properties = {r["p"].value: int(r["n"].value) for r in select(PROPERTIES)}
+    w.int(ds, VOID + "classes", len(classes))
+    w.int(ds, VOID + "properties", len(properties))
+    for number, (cls, n) in enumerate(sorted(classes.items())):
+        part = ox.NamedNode(f"{meta.dataset}#class-{number}")
+        w.iri(ds, VOID + "classPartition", part.value)
+        w.iri(part, VOID + "class", cls)
+        w.int(part, VOID + "entities", n)
+    for number, (prop, n) in enumerate(sorted(properties.items())):
+        part = ox.NamedNode(f"{meta.dataset}#property-{number}")
+        w.iri(ds, VOID + "propertyPartition", part.value)
+        w.iri(part, VOID + "property", prop)
+        w.int(part, VOID + "triples", n)
+    for vocabulary in sorted({namespace_of(i) for i in (*classes, *properties)}):
+        w.iri(ds, VOID + "vocabulary", vocabulary)
+
+    for row in select(GRAPH_TRIPLES):
+        graph = row["g"].value
+        name = graph.removeprefix(base + "graph/")
+        subset = ox.NamedNode(f"{meta.dataset}#graph-{name.replace('/', '-')}")
+        w.iri(ds, VOID + "subset", subset.value)
+        w.iri(subset, RDF + "type", VOID + "Dataset")
+        w.iri(subset, SD + "name", graph)
+        w.text(subset, DCTERMS + "title", f"Named graph {name}", "en")
+        w.int(subset, VOID + "triples", int(row["n"].value))
+        for dump in meta.dumps:
+            if dump.graph == graph:
+                w.iri(subset, VOID + "dataDump", dump.url)
+
+    for key, (namespace, target, title) in LINK_TARGETS.items():
+        rows = select(LINKS % (base, namespace))
+        linkset = ox.NamedNode(f"{meta.dataset}#links-{key}")
+        target_node = ox.NamedNode(target)
+        w.iri(ds, VOID + "subset", linkset.value)
+        w.iri(linkset, RDF + "type", VOID + "Linkset")
+        w.text(linkset, DCTERMS + "title", f"Links to {title}", "en")
+        w.iri(linkset, VOID + "subjectsTarget", ds.value)
+        w.iri(linkset, VOID + "objectsTarget", target)
+        w.iri(linkset, VOID + "target", ds.value)
+        w.iri(linkset, VOID + "target", target)
+        for row in rows:
+            w.iri(linkset, VOID + "linkPredicate", row["p"].value)
+        w.int(linkset, VOID + "triples", sum(int(row["n"].value) for row in rows))
+        w.iri(target_node, RDF + "type", VOID + "Dataset")
+        w.text(target_node, DCTERMS + "title", title, "en")
+
+    for dump in meta.dumps:
+        if dump.graph is None:
+            w.iri(ds, VOID + "dataDump", dump.url)
+        dist = ox.NamedNode(dump.url + "#distribution")
+        w.iri(ds, DCAT + "distribution", dist.value)
+        w.iri(dist, RDF + "type", DCAT + "Distribution")
+        w.iri(dist, DCAT + "downloadURL", dump.url)
+        w.text(dist, DCAT + "mediaType", dump.media_type)
+        w.text(dist, DCAT + "compressFormat", "application/gzip")
+        w.int(dist, DCAT + "byteSize", dump.size)
+        checksum = ox.NamedNode(dump.url + "#sha256")
+        w.iri(dist, SPDX + "checksum", checksum.value)
+        w.iri(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
+        w.text(checksum, SPDX + "checksumValue", dump.sha256)
+    return w.triples

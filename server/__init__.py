@@ -1,0 +1,88 @@
+"""The IACML SPARQL endpoint: Flask application factory.
+
+``create_app(config)`` loads the defaults of :mod:`server.settings`, then the
+instance config (``instance/config.py``) and the ``IACML_*`` environment
+variables, then the ``config`` override (tests), starts the query backend and
+registers one blueprint per area (sparql, ui, ops).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import sys
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server import settings
+from server.backend import LocalBackend, RemoteBackend
+from server.metrics import Metrics
+from server.ratelimit import RateLimiter
+from server.settings import PROJECT_ROOT
+
+
+def _configure_logging() -> None:
+    for name in ("iacml.access", "iacml.pool"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
+
+
+def _yasgui_version() -> str | None:
+    package = PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "package.json"
+    try:
+        return str(json.loads(package.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app: defaults < instance config < environment < ``config``."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"),
+                instance_relative_config=True)
+    app.config.update(settings.defaults())
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.normalise(app.config))
+    app.config.update(settings.from_environment())
+    if config:
+        app.config.update(settings.normalise(config))
+    app.config["MAX_CONTENT_LENGTH"] = app.config["IACML_MAX_REQUEST_BYTES"]
+    if app.config["IACML_TRUST_PROXY"]:  # client address, scheme and host from the proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    _configure_logging()
+
+    if app.config["IACML_BACKEND_URL"]:
+        backend: LocalBackend | RemoteBackend = RemoteBackend(app.config["IACML_BACKEND_URL"])
+    else:
+        dataset = settings.dataset_path(app.config["IACML_DATASET"])
+        backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"])
+    backend.start()
+    atexit.register(backend.close)
+    app.extensions["iacml.backend"] = backend
+    app.extensions["iacml.metrics"] = Metrics()
+    app.extensions["iacml.ratelimit"] = RateLimiter(app.config["IACML_RATE_LIMIT"])
+    app.extensions["iacml.yasgui_version"] = _yasgui_version()
+
+    from server import ops, sparql, ui
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(ui.bp)
+    app.register_blueprint(__import__("server.ld", fromlist=["bp"]).bp)  # linked data (issue 8)
+    app.register_blueprint(__import__("server.validate", fromlist=["bp"]).bp)  # issue 9
+    ops.init_app(app)
+
+    @app.errorhandler(413)
+    def _too_large(_exc: Exception) -> tuple[str, int, dict[str, str]]:
+        limit = app.config["IACML_MAX_REQUEST_BYTES"]
+        return (f"the request is larger than the request-size limit of {limit} bytes "
+                "(IACML_MAX_REQUEST_BYTES)\n", 413, {"Content-Type": "text/plain; charset=utf-8"})
+
+    return app

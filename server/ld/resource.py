@@ -1,0 +1,86 @@
+"""Dereferenceable IRIs: ``/id/...`` answers with HTML, Turtle, JSON-LD, N-Triples,
+RDF/XML, TriG or N-Quads, chosen by the Accept header or by a file suffix."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+
+from server import conneg
+from server.ld import describe as desc
+from server.ld import labels
+from server.ld.backend import QueryFailed
+from server.ld.iris import iri_of
+from server.ld.rdfout import MEDIA_TYPES, SUFFIX_OF, serialise, split_suffix
+from server.ld.views import page_model
+
+bp = Blueprint("ld_resource", __name__)
+
+
+def negotiated(fmt: str | None) -> str:
+    """The format asked for: the suffix's, else by Accept (406 when none fits)."""
+    if fmt:
+        return fmt
+    try:
+        return conneg.negotiate("graph", request.headers.get("Accept"),
+                                request.args.get("format"))
+    except conneg.NotAcceptable as exc:
+        abort(Response(str(exc) + "\n", status=406, content_type="text/plain; charset=utf-8"))
+    raise AssertionError("unreachable")
+
+
+def alternates(path: str) -> str:
+    """Link header naming every representation of the page at ``path``."""
+    links = [f'</{path}{SUFFIX_OF["html"]}>; rel="alternate"; type="text/html"']
+    links += [f'</{path}{SUFFIX_OF[name]}>; rel="alternate"; type="{media.split(";")[0]}"'
+              for name, media in MEDIA_TYPES.items()]
+    return ", ".join(links)
+
+
+def not_found(iri: str, fmt: str) -> Response:
+    """404: an HTML page with a search box, or plain text for machines."""
+    if fmt != "html":
+        return Response(f"no resource {iri} in the data\n", status=404,
+                        content_type="text/plain; charset=utf-8")
+    return Response(render_template("ld/notfound.html", iri=iri,
+                                    query=iri.rstrip("/").rsplit("/", 1)[-1]),
+                    status=404, content_type="text/html; charset=utf-8")
+
+
+def unavailable(exc: QueryFailed) -> Response:
+    """503 when the query backend cannot answer."""
+    return Response(f"the data cannot be read right now: {exc}\n", status=503,
+                    headers={"Retry-After": "5"}, content_type="text/plain; charset=utf-8")
+
+
+@bp.route("/graph/<path:name>")
+def graph(name: str) -> Response:
+    """A named graph's IRI: see its entry (size, dump) on the downloads page."""
+    return redirect(f"/download/#{name}", code=303)
+
+
+@bp.route("/id/<path:key>")
+def resource(key: str) -> Response:
+    """A resource page or its RDF, by content negotiation or suffix."""
+    key, suffix_fmt = split_suffix(key)
+    fmt = negotiated(suffix_fmt)
+    path = "id/" + key
+    iri = iri_of(path)
+    try:
+        found = desc.describe(iri)
+        if not found.exists:
+            return not_found(iri, fmt)
+        headers = {"Vary": "Accept, Accept-Language", "Link": alternates(path)}
+        if suffix_fmt is None:
+            headers["Content-Location"] = f"/{path}{SUFFIX_OF[fmt]}"
+        if fmt != "html":
+            body = serialise(found.triples(), found.quads(), fmt)
+            return Response(body, headers=headers, content_type=MEDIA_TYPES[fmt])
+        index = labels.index()
+        langs = labels.preferred_languages()
+        model = page_model(found, desc.passages(found), index, langs)
+    except QueryFailed as exc:
+        return unavailable(exc)
+    headers["Content-Language"] = langs[0]
+    html = render_template("ld/resource.html", r=model, path=path, lang=langs[0],
+                           formats=[(n, SUFFIX_OF[n]) for n in MEDIA_TYPES])
+    return Response(html, headers=headers, content_type="text/html; charset=utf-8")

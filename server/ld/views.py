@@ -1,0 +1,79 @@
+"""Turn RDF terms and descriptions into plain dicts for the page templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from server.ld.describe import Description, Passage
+from server.ld.iris import base, curie, href
+from server.ld.labels import RDF_TYPE, LabelIndex
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INCOMING_SHOWN = 50
+
+
+def term_view(term: ox.Term, index: LabelIndex, langs: tuple[str, ...]) -> dict[str, Any]:
+    """A term as the templates show it: label, link, and literal details."""
+    if isinstance(term, ox.NamedNode):
+        return {"kind": "iri", "iri": term.value, "href": href(term.value),
+                "label": index.label(term.value, langs), "local": href(term.value) != term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"kind": "bnode", "id": term.value, "label": "_:" + term.value}
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        shown = None if term.language or datatype in {XSD + "string"} else curie(datatype)
+        return {"kind": "literal", "label": term.value, "lang": term.language or "",
+                "datatype": shown}
+    return {"kind": "other", "label": str(term)}
+
+
+def graph_name(graph: str) -> str:
+    """Short name of a named graph (``source/003``, ``reference``...)."""
+    root = base() + "graph/"
+    return graph[len(root):] if graph.startswith(root) else curie(graph)
+
+
+def _property_rows(table: dict[tuple[str, ox.Term], set[str]], index: LabelIndex,
+                   langs: tuple[str, ...], bnodes: dict[ox.BlankNode, Any] | None = None,
+                   ) -> list[dict[str, Any]]:
+    grouped: dict[str, list[tuple[ox.Term, set[str]]]] = {}
+    for (p, o), graphs in table.items():
+        grouped.setdefault(p, []).append((o, graphs))
+    rows = []
+    for p in sorted(grouped, key=lambda p: (p != RDF_TYPE, index.label(p, langs).lower())):
+        values = []
+        for o, graphs in sorted(grouped[p], key=lambda v: str(v[0])):
+            value = term_view(o, index, langs)
+            value["graphs"] = [graph_name(g) for g in sorted(graphs)]
+            if bnodes is not None and isinstance(o, ox.BlankNode) and o in bnodes:
+                value["details"] = _property_rows(bnodes[o], index, langs)
+            values.append(value)
+        rows.append({"iri": p, "href": href(p), "curie": curie(p),
+                     "label": index.label(p, langs), "vals": values})
+    return rows
+
+
+def page_model(found: Description, passages: list[Passage], index: LabelIndex,
+               langs: tuple[str, ...]) -> dict[str, Any]:
+    """Everything the resource page shows."""
+    iri = found.iri
+    out_rows = _property_rows(found.out, index, langs, found.bnodes)
+    incoming = []
+    for row in _property_rows(found.incoming, index, langs):
+        row["total"] = len(row["vals"])
+        row["vals"] = row["vals"][:INCOMING_SHOWN]
+        incoming.append(row)
+    types = [term_view(t, index, langs)
+             for (p, t) in found.out if p == RDF_TYPE and isinstance(t, ox.NamedNode)]
+    types = [t for t in types if t["iri"].startswith(base())] or types
+    quoted = [{"iri": p.iri, "href": href(p.iri), "exact": p.exact,
+               "source": index.label(p.source, langs), "source_href": href(p.source),
+               "start": p.start, "end": p.end,
+               "own": iri in p.owners or p.iri == iri} for p in passages]
+    return {"iri": iri, "label": index.label(iri, langs),
+            "labels": index.language_labels(iri), "types": sorted(types, key=lambda t: t["label"]),
+            "properties": out_rows, "incoming": incoming, "passages": quoted,
+            "graphs": [{"name": graph_name(g), "iri": g} for g in found.graphs()],
+            "shown": INCOMING_SHOWN}

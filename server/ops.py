@@ -1,0 +1,118 @@
+"""Operations: /health, /metrics, /-/settings, /-/version, structured access logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import time
+from importlib import metadata
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+
+from server import settings
+
+bp = Blueprint("ops", __name__)
+access_log = logging.getLogger("iacml.access")
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@bp.route("/health")
+def health() -> Response:
+    """200 with the triple count when the store is loaded, else 503."""
+    state = current_app.extensions["iacml.backend"].health()
+    state["status"] = "ok" if state["loaded"] else "unavailable"
+    response = jsonify(state)
+    response.status_code = 200 if state["loaded"] else 503
+    return response
+
+
+@bp.route("/metrics")
+def metrics() -> Response:
+    """Prometheus text exposition of request, latency, timeout and error metrics."""
+    backend = current_app.extensions["iacml.backend"]
+    state = backend.health() if backend.name == "embedded" else {}
+    gauges = {
+        "iacml_store_triples": ("Quads loaded in each query worker.",
+                                float(state.get("triples") or 0)),
+        "iacml_query_workers_ready": ("Idle query worker processes.",
+                                      float(state.get("workers_ready") or 0)),
+    }
+    if backend.name == "embedded":
+        gauges["iacml_query_worker_restarts"] = ("Workers replaced (killed at the time limit "
+                                                 "or died).", float(backend.pool.restarts))
+    text = current_app.extensions["iacml.metrics"].render(gauges)
+    return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.args.get("format") != "json" and (
+        request.args.get("format") == "html" or best == "text/html")
+
+
+@bp.route("/-/settings.json", endpoint="settings_json")
+@bp.route("/-/settings")
+def show_settings() -> Response | str:
+    """Every setting: name, value, default and help (HTML or JSON)."""
+    rows = settings.describe(current_app.config)
+    if request.path.endswith(".json") or not _wants_html():
+        return jsonify(rows)
+    return render_template("settings.html", rows=rows)
+
+
+@bp.route("/-/version")
+def version() -> Response:
+    """Versions of the application, its engine and the dataset file."""
+    dataset = settings.dataset_path(current_app.config["IACML_DATASET"])
+    info = {
+        "iacml": _version("iacml-kg"),
+        "python": platform.python_version(),
+        "pyoxigraph": _version("pyoxigraph"),
+        "rdflib": _version("rdflib"),
+        "flask": _version("flask"),
+        "gunicorn": _version("gunicorn"),
+        "yasgui": current_app.extensions.get("iacml.yasgui_version"),
+        "backend": current_app.extensions["iacml.backend"].name,
+        "dataset": {"path": str(dataset), "exists": dataset.exists(),
+                    "bytes": dataset.stat().st_size if dataset.exists() else None,
+                    "modified": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                              time.gmtime(dataset.stat().st_mtime))
+                    if dataset.exists() else None},
+    }
+    return jsonify(info)
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, request timing, metrics and the JSON access log."""
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        app.extensions["iacml.metrics"].observe(endpoint, request.method,
+                                                response.status_code, seconds,
+                                                bool(g.get("is_query")))
+        record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
+                  "client": request.remote_addr, "method": request.method,
+                  "path": request.path, "status": response.status_code,
+                  "ms": round(seconds * 1000, 2),
+                  "bytes": response.calculate_content_length(),
+                  "type": response.mimetype}
+        if g.get("is_query"):
+            record["truncated"] = response.headers.get("X-IACML-Truncated") == "true"
+        if g.get("error_message"):
+            record["error"] = g.error_message[:200]
+        access_log.info(json.dumps(record, ensure_ascii=False))
+        return response

@@ -1,0 +1,192 @@
+"""A small pool of killable query worker processes.
+
+pyoxigraph cannot cancel a query from Python and a thread cannot be stopped,
+so every query runs in a worker process (see :mod:`server.worker`).  A request
+borrows an idle worker, sends it the job and waits up to the time limit; past
+it the worker is killed with SIGKILL (its CPU is freed at once), a replacement
+is forked in the background and the caller gets :class:`QueryTimeout`.
+
+Workers are forked by a zygote process (:mod:`server.zygote`) that loaded the
+dataset once, never by forking the threaded web process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from server.settings import PROJECT_ROOT
+
+log = logging.getLogger("iacml.pool")
+
+
+class QueryTimeout(Exception):
+    """The query passed the time limit; its worker was killed."""
+
+
+class PoolUnavailable(Exception):
+    """No worker could take the query (dataset not loaded, or a worker died)."""
+
+
+@dataclass
+class Worker:
+    """One worker process (a child of the zygote) and the parent's end of its socket."""
+
+    pid: int
+    conn: Connection
+    jobs: int = 0
+
+    def kill(self) -> None:
+        """Stop the process at once (SIGKILL); the zygote reaps it."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.conn.close()
+
+
+class QueryPool:
+    """Pool of ``size`` workers forked from a zygote holding the dataset at ``dataset``."""
+
+    def __init__(self, dataset: str | None, size: int = 2) -> None:
+        self.dataset = dataset
+        self.size = max(1, size)
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._fork_lock = threading.Lock()
+        self._closed = False
+        self._zygote: subprocess.Popen[bytes] | None = None
+        self._ctrl: socket.socket | None = None
+        self._ctrl_file: Any = None
+        self.error: str | None = None
+        self.triples: int | None = None
+        self.timeouts = 0
+        self.restarts = 0
+
+    # ---------------- life cycle ----------------
+
+    def start(self, wait: bool = True, timeout: float = 600.0) -> None:
+        """Start the zygote, load the dataset, fork the workers.
+
+        With ``wait`` this returns once the dataset is loaded (or failed);
+        otherwise loading goes on in a background thread.
+        """
+        thread = threading.Thread(target=self._start, args=(timeout,), daemon=True,
+                                  name="iacml-zygote-start")
+        thread.start()
+        if wait:
+            thread.join(timeout)
+
+    def _start(self, timeout: float) -> None:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(PROJECT_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        self._zygote = subprocess.Popen(
+            [sys.executable, "-m", "server.zygote", self.dataset or "",
+             "--fd", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], env=env, cwd=str(PROJECT_ROOT))
+        theirs.close()
+        self._ctrl = ours
+        self._ctrl_file = ours.makefile("rb")
+        ours.settimeout(timeout)
+        line = self._ctrl_file.readline().decode().strip()
+        ours.settimeout(None)
+        if not line.startswith("ready"):
+            self.error = line.removeprefix("error ").strip() or "the query worker zygote died"
+            log.error("query workers unavailable: %s", self.error)
+            return
+        self.triples = int(line.split()[1])
+        for _ in range(self.size):
+            self._add_worker()
+
+    def _add_worker(self) -> None:
+        """Fork one worker from the zygote and put it in the idle queue."""
+        if self._closed or self._ctrl is None:
+            return
+        ours, theirs = socket.socketpair()
+        try:
+            with self._fork_lock:
+                socket.send_fds(self._ctrl, [b"fork"], [theirs.fileno()])
+                pid = int(self._ctrl_file.readline().decode().strip())
+        except (OSError, ValueError) as exc:
+            self.error = f"cannot fork a query worker: {exc}"
+            log.error(self.error)
+            ours.close()
+            return
+        finally:
+            theirs.close()
+        self._idle.put(Worker(pid, Connection(ours.detach())))
+
+    def _replace(self) -> None:
+        threading.Thread(target=self._add_worker, daemon=True, name="iacml-worker-fork").start()
+
+    def close(self) -> None:
+        """Kill the idle workers and stop the zygote."""
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                break
+        if self._ctrl is not None:
+            self._ctrl.close()
+        if self._zygote is not None:
+            self._zygote.kill()
+            self._zygote.wait(timeout=5)
+
+    # ---------------- state ----------------
+
+    @property
+    def ready(self) -> int:
+        """Number of idle, loaded workers."""
+        return self._idle.qsize()
+
+    @property
+    def loaded(self) -> bool:
+        """True while the dataset is loaded and the zygote can fork workers."""
+        zygote_alive = self._zygote is not None and self._zygote.poll() is None
+        return self.triples is not None and zygote_alive
+
+    # ---------------- running jobs ----------------
+
+    def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
+        """Run ``job`` in a worker within ``time_limit`` seconds and return its answer."""
+        deadline = time.monotonic() + time_limit
+        if self.triples is None and self.error:
+            raise PoolUnavailable(self.error)
+        try:
+            current = self._idle.get(timeout=time_limit)
+        except queue.Empty:
+            if self.error:
+                raise PoolUnavailable(self.error) from None
+            self.timeouts += 1
+            raise QueryTimeout(f"no query worker became free within the {time_limit:g} s "
+                               "query time limit") from None
+        try:
+            current.conn.send(job)
+            if current.conn.poll(max(0.0, deadline - time.monotonic())):
+                answer = current.conn.recv()
+                current.jobs += 1
+                self._idle.put(current)
+                return answer
+        except (EOFError, OSError) as exc:
+            current.kill()
+            self.restarts += 1
+            self._replace()
+            raise PoolUnavailable(f"query worker died: {exc}") from exc
+        current.kill()
+        self.timeouts += 1
+        self.restarts += 1
+        self._replace()
+        raise QueryTimeout(f"the query ran past the {time_limit:g} s query time limit "
+                           "and was stopped")

@@ -1,0 +1,103 @@
+"""SPARQL 1.1 Protocol request parsing: GET, POST form, POST direct.
+
+Turns a Flask request into a :class:`ProtocolRequest` or raises
+:class:`ProtocolError` with the HTTP status the protocol asks for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from flask import Request
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT_QUERY = "application/sparql-query"
+DIRECT_UPDATE = "application/sparql-update"
+UPDATE_REFUSED = ("SPARQL Update is not accepted: this endpoint is read-only "
+                  "(the guarded write path is a separate API)")
+
+
+class ProtocolError(Exception):
+    """A request the protocol refuses: ``status`` and a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class ProtocolRequest:
+    """A query operation: the query text (None: service description) and dataset."""
+
+    query: str | None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"{what} is not valid UTF-8 ({exc.reason} at byte "
+                                 f"{exc.start})") from exc
+
+
+def _pairs(raw: bytes, what: str) -> list[tuple[str, str]]:
+    text = _decode(raw, what)
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"{what} holds percent-encoded bytes that are not "
+                                 "UTF-8") from exc
+
+
+def _values(pairs: list[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in pairs if key == name]
+
+
+def parse(request: Request, max_bytes: int) -> ProtocolRequest:
+    """Read the protocol operation of ``request`` (raises ProtocolError)."""
+    if len(request.query_string) > max_bytes:
+        raise ProtocolError(413, f"the query string is larger than the request-size limit of "
+                                 f"{max_bytes} bytes (IACML_MAX_REQUEST_BYTES)")
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise ProtocolError(413, f"the request body is larger than the request-size limit of "
+                                 f"{max_bytes} bytes (IACML_MAX_REQUEST_BYTES)")
+    url_pairs = _pairs(request.query_string, "the query string")
+    queries = _values(url_pairs, "query")
+    if request.method == "POST":
+        ctype = (request.mimetype or "").lower()
+        body = request.get_data(cache=True)
+        if len(body) > max_bytes:
+            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+        if ctype == FORM:
+            form_pairs = _pairs(body, "the form body")
+            if _values(form_pairs, "update") or _values(url_pairs, "update"):
+                raise ProtocolError(403, UPDATE_REFUSED)
+            queries = queries + _values(form_pairs, "query")
+            url_pairs = url_pairs + form_pairs
+        elif ctype == DIRECT_QUERY:
+            queries = queries + [_decode(body, "the query body")]
+        elif ctype == DIRECT_UPDATE:
+            raise ProtocolError(403, UPDATE_REFUSED)
+        elif not ctype:
+            raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT_QUERY}")
+        else:
+            raise ProtocolError(415, f"unsupported Content-Type {ctype}: use {FORM} or "
+                                     f"{DIRECT_QUERY}")
+    elif _values(url_pairs, "update"):
+        raise ProtocolError(403, UPDATE_REFUSED)
+    if request.method == "POST" and not queries:
+        raise ProtocolError(400, "the POST holds no query")
+    if len(queries) > 1:
+        raise ProtocolError(400, f"the request holds {len(queries)} queries; send exactly one")
+    formats = _values(url_pairs, "format")
+    return ProtocolRequest(
+        query=queries[0] if queries else None,
+        default_graphs=_values(url_pairs, "default-graph-uri"),
+        named_graphs=_values(url_pairs, "named-graph-uri"),
+        format=formats[-1] if formats else None,
+    )

@@ -1,0 +1,136 @@
+"""Cheap lexical facts about a SPARQL query text, and the SERVICE check.
+
+The lexer skips comments, strings and IRIs and tracks brace depth, which is
+enough to tell the query form, whether the query has its own dataset clause
+(``FROM``/``FROM NAMED``: then the default graph must not be the union), and
+whether a ``SERVICE`` keyword occurs.  When it does, the query is parsed with
+rdflib and its algebra walked for every ``ServiceGraphPattern`` endpoint,
+which must be on the allow-list.  The syntax itself is checked by pyoxigraph
+(in the worker, see :mod:`server.worker`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()<>,;"']*)?|:[^\s{}()<>,;"']*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
+                "WITH"}
+
+
+def expand_escapes(text: str) -> str:
+    """Apply SPARQL's \\u/\\U code point escapes, which precede parsing."""
+    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+@dataclass
+class QueryFacts:
+    """What the lexer found: form (SELECT...), dataset clause, SERVICE keyword."""
+
+    form: str | None = None
+    has_dataset_clause: bool = False
+    has_service: bool = False
+
+    @property
+    def is_graph_form(self) -> bool:
+        """True for CONSTRUCT and DESCRIBE (results are RDF graphs)."""
+        return self.form in {"CONSTRUCT", "DESCRIBE"}
+
+
+def analyse(query: str) -> QueryFacts:
+    """Return the lexical facts of ``query`` (never raises)."""
+    facts = QueryFacts()
+    depth = 0
+    for match in _TOKEN.finditer(expand_escapes(query)):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "word":
+            word = match.group()
+            if ":" in word:
+                continue
+            upper = word.upper()
+            if facts.form is None and depth == 0 and (upper in FORMS or upper in UPDATE_WORDS):
+                facts.form = upper
+            if upper == "FROM" and depth == 0:
+                facts.has_dataset_clause = True
+            if upper == "SERVICE":
+                facts.has_service = True
+    return facts
+
+
+class ServiceRefused(Exception):
+    """A SERVICE clause names an endpoint that is not on the allow-list."""
+
+
+def preload() -> None:
+    """Import and warm up rdflib's SPARQL parser (done once in the zygote)."""
+    _service_endpoints("SELECT * WHERE { SERVICE <urn:x-preload:> { ?s ?p ?o } }")
+
+
+def _service_endpoints(query: str, prefixes: dict[str, str] | None = None) -> list[str]:
+    """Endpoints of every SERVICE clause, from rdflib's algebra of the query."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import URIRef, Variable
+
+    namespaces = {name: URIRef(iri) for name, iri in (prefixes or {}).items()}
+    algebra = translateQuery(parseQuery(query), initNs=namespaces).algebra
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == "ServiceGraphPattern":
+                term = node.get("term")
+                found.append("?" + str(term) if isinstance(term, Variable) else str(term))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+
+    walk(algebra)
+    return found
+
+
+def check_service(query: str, allow_list: list[str],
+                  prefixes: dict[str, str] | None = None) -> None:
+    """Raise :class:`ServiceRefused` unless every SERVICE endpoint is allowed.
+
+    Run before the query is evaluated: pyoxigraph would call any SERVICE IRI
+    itself.  A query whose SERVICE clauses cannot be read is refused too.
+    """
+    if not analyse(query).has_service:
+        return
+    try:
+        endpoints = _service_endpoints(query, prefixes)
+    except Exception as exc:  # rdflib cannot read a query pyoxigraph may accept
+        raise ServiceRefused(
+            "SERVICE is refused: the query's SERVICE clauses could not be checked "
+            f"against the allow-list ({exc.__class__.__name__})") from exc
+    allowed = set(allow_list)
+    for endpoint in endpoints:
+        if endpoint not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise ServiceRefused(
+                f"SERVICE <{endpoint}> is refused: federated queries may only call "
+                f"endpoints on the allow-list (IACML_SERVICE_ALLOWLIST: {listed})")

@@ -1,0 +1,131 @@
+"""Named, defaulted, documented settings of the SPARQL endpoint (Datasette style).
+
+Every limit of the server is a :class:`Setting`: a name (the Flask config key
+and the environment variable ``IACML_*`` that sets it), a default, a type and a
+help text.  ``/-/settings`` shows them, ``docs/endpoint.md`` documents them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _to_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _to_list(value: str | list[str]) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [part for part in value.replace(",", " ").split() if part]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One named setting: config key, default, converter and help text."""
+
+    name: str
+    default: Any
+    convert: Callable[[Any], Any]
+    help: str
+    secret: bool = False
+
+    def display(self, value: Any) -> Any:
+        """Value as shown at /-/settings (secrets are masked)."""
+        if self.secret:
+            return "(set)" if value else "(not set)"
+        return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("IACML_DATASET", "build/iacml.nq", str,
+            "Path of the N-Quads (or TriG) dump the query workers load; relative "
+            "paths are resolved against the project root."),
+    Setting("IACML_QUERY_TIMEOUT", 10.0, float,
+            "Query time limit in seconds. A query still running then is stopped "
+            "(its worker process is killed and replaced) and answered with 503."),
+    Setting("IACML_ROW_CAP", 10000, int,
+            "Maximum number of result rows (SELECT) or triples (CONSTRUCT/DESCRIBE) "
+            "returned. A cut result carries the header X-IACML-Truncated: true."),
+    Setting("IACML_MAX_REQUEST_BYTES", 1048576, int,
+            "Largest accepted request body or query string in bytes; larger "
+            "requests get 413."),
+    Setting("IACML_RATE_LIMIT", 600, int,
+            "Queries per minute allowed from one client address (429 with "
+            "Retry-After beyond it); 0 turns the limit off."),
+    Setting("IACML_QUERY_WORKERS", 2, int,
+            "Number of query worker processes, each holding the dataset in memory."),
+    Setting("IACML_SERVICE_ALLOWLIST", [], _to_list,
+            "Endpoints a query may call with SERVICE (space or comma separated IRIs). "
+            "Empty: every SERVICE clause is refused with 403."),
+    Setting("IACML_BACKEND_URL", "", str,
+            "URL of a SPARQL 1.1 query endpoint to answer queries instead of the "
+            "embedded store (empty: embedded pyoxigraph workers)."),
+    Setting("IACML_TRUST_PROXY", False, lambda v: v if isinstance(v, bool) else _to_bool(str(v)),
+            "Behind one trusted reverse proxy: take the client address (rate limit), "
+            "scheme and host (sd:endpoint, links) from its X-Forwarded-* headers."),
+    Setting("IACML_WRITE_TOKEN", "", str,
+            "Token of the guarded write path (not used by the read-only endpoint).",
+            secret=True),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def defaults() -> dict[str, Any]:
+    """Return the default value of every setting."""
+    return {s.name: s.default for s in SETTINGS}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the settings given as ``IACML_*`` environment variables, converted."""
+    environ = os.environ if environ is None else environ
+    return {s.name: s.convert(environ[s.name]) for s in SETTINGS if s.name in environ}
+
+
+def normalise(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Convert every known setting in ``config`` to its type (for overrides)."""
+    out = dict(config)
+    for setting in SETTINGS:
+        if setting.name in out and out[setting.name] is not None:
+            out[setting.name] = setting.convert(out[setting.name])
+    return out
+
+
+def dataset_path(value: str) -> Path:
+    """Resolve the dataset setting against the project root."""
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def describe(config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Settings as rows for /-/settings: name, value, default, help."""
+    return [{"name": s.name, "value": s.display(config.get(s.name, s.default)),
+             "default": s.display(s.default), "help": s.help} for s in SETTINGS]
+
+
+# ---- linked data (issue 8: server/ld/) ----
+SETTINGS += (
+    Setting("IACML_BASE_IRI", "https://w3id.org/iacml/", str,
+            "Base IRI the server's root stands for: the IRI {base}id/... is answered at "
+            "/id/..., {base}ontology at /ontology, {base}dataset at /dataset."),
+    Setting("IACML_LD_CACHE_DIR", "build/cache", str,
+            "Folder for the dumps generated per data version (relative paths are "
+            "resolved against the project root)."),
+)
+BY_NAME.update({s.name: s for s in SETTINGS})
+
+
+# ---- validation service (issue 9: server/validate.py) ----
+SETTINGS += (
+    Setting("IACML_VALIDATE_MAX_BYTES", 262144, int,
+            "Largest entry POST /validate accepts, in bytes (body or pasted text); "
+            "larger entries get 413."),
+)
+BY_NAME.update({s.name: s for s in SETTINGS})

@@ -1,0 +1,168 @@
+"""The /sparql blueprint: SPARQL 1.1 Protocol query endpoint (read-only)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+
+from server import conneg, querytext, servicedesc
+from server.pool import PoolUnavailable, QueryTimeout
+from server.protocol import UPDATE_REFUSED, ProtocolError, parse
+
+bp = Blueprint("sparql", __name__)
+
+FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+    "Access-Control-Expose-Headers": "X-IACML-Truncated, X-IACML-Row-Cap, X-IACML-Rows, "
+                                     "Retry-After",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A plain-text error response (the message says what to change)."""
+    g.error_message = message
+    return Response(message + "\n", status=status, headers=headers,
+                    content_type="text/plain; charset=utf-8")
+
+
+def _client() -> str:
+    # behind a trusted proxy (IACML_TRUST_PROXY) ProxyFix has set remote_addr
+    return request.remote_addr or "unknown"
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    """Answer a SPARQL query, or describe the service on GET without a query."""
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    config = current_app.config
+    wait = current_app.extensions["iacml.ratelimit"].hit(_client())
+    if wait:
+        return error(429, f"rate limit of {config['IACML_RATE_LIMIT']} requests per minute "
+                          f"per client reached (IACML_RATE_LIMIT); retry in {wait} s",
+                     {"Retry-After": str(wait)})
+    try:
+        operation = parse(request, config["IACML_MAX_REQUEST_BYTES"])
+    except ProtocolError as exc:
+        return error(exc.status, exc.message)
+    if operation.query is None:
+        return service_description(operation.format)
+    g.is_query = True
+    return run_query(operation.query, operation.default_graphs, operation.named_graphs,
+                     operation.format)
+
+
+def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
+              format_param: str | None) -> Response:
+    """Check, run and serialise one query; map every failure to its status."""
+    config = current_app.config
+    facts = querytext.analyse(query)
+    if facts.form in querytext.UPDATE_WORDS:
+        return error(403, UPDATE_REFUSED)
+    formats = conneg.negotiate_all(request.headers.get("Accept"), format_param)
+    kind = FORM_KIND.get(facts.form or "")
+    if kind and formats[kind] is None:
+        return _not_acceptable(kind, format_param)
+    job = {"op": "query", "query": query, "base_iri": request.base_url,
+           "default_graphs": default_graphs or None,
+           "named_graphs": named_graphs or None, "formats": formats,
+           "row_cap": config["IACML_ROW_CAP"], "allow": config["IACML_SERVICE_ALLOWLIST"]}
+    limit = config["IACML_QUERY_TIMEOUT"]
+    try:
+        answer = current_app.extensions["iacml.backend"].run(job, limit)
+    except QueryTimeout as exc:
+        current_app.extensions["iacml.metrics"].count_timeout()
+        return error(503, f"Query stopped: {exc} (IACML_QUERY_TIMEOUT = {limit:g} s). "
+                          "Narrow the query or add a LIMIT.", {"Retry-After": "1"})
+    except PoolUnavailable as exc:
+        return error(503, f"the query service is unavailable: {exc}", {"Retry-After": "5"})
+    status = answer.get("status", 500)
+    if status == 406:
+        return _not_acceptable(answer["kind"], format_param)
+    if status != 200:
+        return error(status, answer.get("message", "query failed"))
+    return _answer(answer, query)
+
+
+def _not_acceptable(kind: str, format_param: str | None) -> Response:
+    try:
+        conneg.negotiate(kind, request.headers.get("Accept"), format_param)
+    except conneg.NotAcceptable as exc:
+        return error(406, str(exc))
+    return error(406, f"no acceptable format for {kind} results")
+
+
+def _answer(answer: dict[str, Any], query: str) -> Response:
+    kind, fmt = answer["kind"], answer["format"]
+    cap = current_app.config["IACML_ROW_CAP"]
+    headers = {"X-IACML-Row-Cap": str(cap), "X-IACML-Rows": str(answer["rows"]),
+               "Vary": "Accept"}
+    if answer["truncated"]:
+        headers["X-IACML-Truncated"] = "true"
+        current_app.extensions["iacml.metrics"].count_truncated()
+    if fmt == "html":
+        body = _html(kind, answer, query, cap)
+        return Response(body, headers=headers, content_type="text/html; charset=utf-8")
+    return Response(answer["body"], headers=headers, content_type=conneg.media_type(kind, fmt))
+
+
+def _html(kind: str, answer: dict[str, Any], query: str, cap: int) -> str:
+    variables: list[str] = []
+    rows: list[list[dict[str, str] | None]] = []
+    boolean = None
+    if kind == "solutions":
+        data = json.loads(answer["body"])
+        variables = data["head"]["vars"]
+        rows = [[b.get(v) for v in variables] for b in data["results"]["bindings"]]
+    elif kind == "boolean":
+        boolean = json.loads(answer["body"])["boolean"]
+    else:
+        variables = ["subject", "predicate", "object"]
+        for triple in ox.parse(answer["body"], format=ox.RdfFormat.N_TRIPLES):
+            rows.append([{"value": str(t)} for t in (triple.subject, triple.predicate,
+                                                      triple.object)])
+    return render_template("results.html", query=query, variables=variables, rows=rows,
+                           boolean=boolean, truncated=answer["truncated"], cap=cap)
+
+
+def _counts() -> tuple[dict[str, int] | None, int | None]:
+    cache = current_app.extensions.setdefault("iacml.counts", {})
+    if "counts" not in cache:
+        try:
+            answer = current_app.extensions["iacml.backend"].counts(
+                current_app.config["IACML_QUERY_TIMEOUT"])
+        except (QueryTimeout, PoolUnavailable):
+            return None, None
+        if answer.get("status") != 200:
+            return None, None
+        cache["counts"], cache["total"] = answer["counts"], answer["triples"]
+    return cache["counts"], cache["total"]
+
+
+def service_description(format_param: str | None) -> Response:
+    """The SPARQL service description, in the negotiated RDF format."""
+    try:
+        fmt = conneg.negotiate("graph", request.headers.get("Accept"), format_param)
+    except conneg.NotAcceptable as exc:
+        return error(406, str(exc))
+    if fmt == "html":
+        return redirect(url_for("ui.index"), code=303)
+    counts, total = _counts()
+    triples = servicedesc.describe(request.base_url, counts, total,
+                                   bool(current_app.config["IACML_SERVICE_ALLOWLIST"]))
+    return Response(servicedesc.serialise(triples, fmt), headers={"Vary": "Accept"},
+                    content_type=conneg.media_type("graph", fmt))
+

@@ -1,0 +1,67 @@
+"""The zygote: one process that loads the dataset once and forks query workers.
+
+Started by :class:`server.pool.QueryPool` as ``python -m server.zygote DATASET``
+with a control socket on file descriptor ``--fd``.  It loads the store, says
+``ready N`` (or ``error ...``), then for each ``fork`` request (which carries the
+worker's end of a fresh socket pair) forks a worker that inherits the loaded
+store copy-on-write.  A replacement worker is therefore ready in a millisecond
+and costs almost no CPU, and the workers share the dataset's memory pages.
+It exits when the control socket closes (its web process is gone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import sys
+from multiprocessing.connection import Connection
+
+from server import querytext, worker
+
+
+def _child(job_fd: int, ctrl: socket.socket, store: object) -> None:
+    ctrl.close()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        worker.serve(Connection(job_fd), store)  # type: ignore[arg-type]
+    finally:
+        os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Load the dataset, report, then fork workers on request until the socket closes."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dataset", nargs="?", default="")
+    parser.add_argument("--fd", type=int, required=True)
+    args = parser.parse_args(argv)
+    ctrl = socket.socket(fileno=args.fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        store = worker.load_store(args.dataset or None)
+    except Exception as exc:
+        ctrl.sendall(f"error cannot load {args.dataset}: {exc}".replace("\n", " ").encode()
+                     + b"\n")
+        return 1
+    querytext.preload()  # workers inherit rdflib's SPARQL parser, used for SERVICE checks
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
+    ctrl.sendall(f"ready {len(store)}\n".encode())
+    while True:
+        try:
+            _msg, fds, _flags, _addr = socket.recv_fds(ctrl, 16, 1)
+        except OSError:
+            return 0
+        if not fds:
+            return 0  # control socket closed
+        pid = os.fork()
+        if pid == 0:
+            _child(fds[0], ctrl, store)
+        os.close(fds[0])
+        ctrl.sendall(f"{pid}\n".encode())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Live endpoint servers for the server tests: gunicorn on a free loopback port.
+
+``live_server(**settings)`` starts ``gunicorn -c server/gunicorn_conf.py
+server.wsgi:app`` with the given ``IACML_*`` settings (once per distinct
+settings in a test session), waits for /health and returns a
+:class:`LiveServer`; every server is terminated when the session ends.  The
+dataset is the build's dump when ``build/iacml.nq`` exists, else the small
+fixture in ``tests/fixtures/sparql/``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "sparql" / "small.nq"
+BUILT = ROOT / "build" / "iacml.nq"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+_snapshot: list[Path] = []
+
+
+def dataset() -> Path:
+    """The dump the servers load: the build's when it exists, else the fixture.
+
+    The build's dump is copied once per test session, so the servers and the
+    expected values read the same data even if a build runs meanwhile.
+    """
+    if not BUILT.exists():
+        return FIXTURE
+    if not _snapshot:
+        folder = Path(tempfile.mkdtemp(prefix="iacml-test-dataset-"))
+        atexit.register(shutil.rmtree, folder, True)
+        copy = folder / BUILT.name
+        shutil.copyfile(BUILT, copy)
+        _snapshot.append(copy)
+    return _snapshot[0]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def graph_sizes(path: Path) -> dict[str, int]:
+    """Distinct triples per named graph of the dump, read from the file itself."""
+    graphs: dict[str, set[tuple[str, str, str]]] = {}
+    for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, set()).add(
+                (str(quad.subject), str(quad.predicate), str(quad.object)))
+    return {name: len(triples) for name, triples in graphs.items()}
+
+
+def distinct_triples(path: Path) -> int:
+    """Number of distinct triples over all graphs of the dump (the union graph's size)."""
+    return len({(str(q.subject), str(q.predicate), str(q.object))
+                for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)})
+
+
+def quad_count(path: Path) -> int:
+    """Number of distinct quads in the dump (what a store loaded from it holds)."""
+    return len(set(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)))
+
+
+@dataclass
+class LiveServer:
+    """A running gunicorn serving the app."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def endpoint(self) -> str:
+        """URL of the SPARQL endpoint."""
+        return self.base + "/sparql"
+
+    def pids(self) -> list[int]:
+        """The gunicorn master and all its descendants (workers, zygote, query workers)."""
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
+
+    def cpu_by_pid(self) -> dict[int, float]:
+        """CPU time (user + system, seconds) used so far by each live server process."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        out = {}
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return out
+
+    def cpu_used_since(self, before: dict[int, float]) -> float:
+        """CPU used since ``before`` (a :meth:`cpu_by_pid` reading) by the processes
+        alive now; a process that has ended since uses none, a new one counts whole."""
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in self.cpu_by_pid().items())
+
+    def stop(self) -> None:
+        """Terminate gunicorn (SIGTERM, then SIGKILL)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+_servers: dict[tuple[tuple[str, str], ...], LiveServer] = {}
+
+
+def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
+    """Start (or reuse) a gunicorn server with these IACML_* settings.
+
+    Waits until /health answers 200 (or, with ``expect_healthy=False``, any status).
+    """
+    settings.setdefault("IACML_DATASET", str(dataset()))
+    settings.setdefault("IACML_RATE_LIMIT", "0")
+    key = tuple(sorted(settings.items()))
+    if key in _servers and _servers[key].process.poll() is None:
+        return _servers[key]
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IACML_")}
+    env.update(settings)
+    env["IACML_BIND"] = f"127.0.0.1:{port}"
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"iacml-test-gunicorn-{port}.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", "server/gunicorn_conf.py", "server.wsgi:app"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    atexit.register(server.stop)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+        try:
+            status = requests.get(server.base + "/health", timeout=30).status_code
+            if status == 200 or not expect_healthy:
+                _servers[key] = server
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"gunicorn did not become healthy: {log.read_text()[-2000:]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start a server and run a command with its endpoint URL appended.
+
+    ``python tests/sparql_live.py python ../shared/tools/protocol_check.py``
+    runs the shared protocol check against a fresh gunicorn (for .ci/run).
+    """
+    command = list(sys.argv[1:] if argv is None else argv)
+    if not command:
+        print(main.__doc__)
+        return 2
+    server = live_server()
+    try:
+        return subprocess.run([*command, server.endpoint], check=False).returncode
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
