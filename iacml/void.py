@@ -219,3 +219,14 @@ def describe(select: Select, meta: Meta) -> list[ox.Triple]:
         w.iri(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
         w.text(checksum, SPDX + "checksumValue", dump.sha256)
     return w.triples
+
+
+def write_turtle(store: ox.Store, path: str, meta: Meta | None = None) -> int:
+    """Write the description of ``store`` as Turtle to ``path`` (for a build step);
+    return the number of triples written."""
+    triples = describe(store_select(store), meta or Meta())
+    prefixes = {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "xsd": XSD, "spdx": SPDX,
+                "sd": SD, "foaf": FOAF, "owl": OWL}
+    with open(path, "wb") as handle:
+        ox.serialize(triples, handle, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return len(triples)

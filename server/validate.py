@@ -20,7 +20,7 @@ from iacml.incremental import checker_for, render_outcome
 from iacml.paths import ProjectPaths
 from iacml.validation import ValidationOutcome
 from server.conneg import parse_accept
-from server.settings import PROJECT_ROOT
+from server.settings import PROJECT_ROOT, dataset_path
 
 bp = Blueprint("validate", __name__)
 
@@ -65,13 +65,10 @@ def report_format(accept: str | None, default: str) -> str | None:
     return None
 
 
-def _paths() -> ProjectPaths:
-    """The project whose build the service validates against (IACML_DATASET's build)."""
-    from server.settings import dataset_path
-
-    dataset = dataset_path(current_app.config["IACML_DATASET"])
-    root = dataset.parent.parent if dataset.parent.name == "build" else PROJECT_ROOT
-    return ProjectPaths(root)
+def _checker():
+    """The checker of this project with the dump the app serves (IACML_DATASET)."""
+    return checker_for(ProjectPaths(PROJECT_ROOT),
+                       dataset_path(current_app.config["IACML_DATASET"]))
 
 
 def _error(status: int, message: str, fmt: str | None, line: int | None = None,
@@ -133,7 +130,7 @@ def validate() -> Response:
         return _error(400, exc.message, fmt, exc.line, form_text=text,
                       form_format=request.form.get("format", "turtle") if from_form else "")
     start = time.perf_counter()
-    outcome = checker_for(_paths()).check(entry)
+    outcome = _checker().check(entry)
     elapsed = time.perf_counter() - start
     return _answer(outcome, fmt, text, request.form.get("format", "turtle"), elapsed)
 

@@ -128,3 +128,20 @@ def test_fact_without_provenance(tmp_path: Path) -> None:
 def test_file_name_must_name_its_graph(tmp_path: Path) -> None:
     paths = mini_project(tmp_path, "notes.ttl", "<a> a iacml:Activity .\n")
     assert "notes.ttl" in build_error(paths)
+
+
+def test_inconsistency_found_by_reasoning(tmp_path: Path) -> None:
+    """A Country used as a Ministry (model.md pitfall 2): the ontology's disjointness
+    axioms make the OWL RL closure inconsistent, and the build says so."""
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <cooperation/20/col-hnd-test> a iacml:BilateralCooperation ;
+            iacml:provider <ministry/COL> ;
+            iacml:recipient <country/HND> ;
+            iacml:status iacml:Completed ;
+            iacml:modality iacml:OnSiteVisit ;
+            schema:startDate "2018-08-27"^^xsd:date ;
+            {passage(COOPERATION_QUOTE)} .
+    """)
+    message = build_error(paths)
+    assert "source-003.ttl" in message
+    assert "country/HND" in message

@@ -8,6 +8,7 @@ rows of :class:`pyoxigraph` terms for SELECT, triples for CONSTRUCT.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,12 @@ def data_version() -> str:
     journal appended next to the dump) gives new cached artefacts.
     """
     config = current_app.config
+    served = getattr(current_app.extensions["iacml.backend"], "data_version", None)
+    if callable(served):  # a backend that knows its version (base build + journal) says so
+        return str(served())
     if config.get("IACML_BACKEND_URL"):
-        return "remote-" + str(abs(hash(config["IACML_BACKEND_URL"])))
+        digest = hashlib.sha256(config["IACML_BACKEND_URL"].encode()).hexdigest()[:16]
+        return "remote-" + digest
     path = dataset_path(config["IACML_DATASET"])
     build_id = path.parent / "build-id"
     parts = [build_id.read_text(encoding="utf-8").strip() if build_id.exists() else "nobuild"]

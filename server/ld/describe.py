@@ -15,6 +15,7 @@ SELECT ?dir ?g ?b ?p ?o WHERE {
   { GRAPH ?g { <%(s)s> ?p ?o } BIND("out" AS ?dir) }
   UNION { GRAPH ?g { ?o ?p <%(s)s> } BIND("in" AS ?dir) }
   UNION { GRAPH ?g { <%(s)s> ?x ?b . ?b ?p ?o FILTER(isBlank(?b)) } BIND("bnode" AS ?dir) }
+  UNION { GRAPH ?g { ?b ?x <%(s)s> . ?b ?p ?o FILTER(isBlank(?b)) } BIND("bnode" AS ?dir) }
 }"""
 
 PASSAGES = """
@@ -62,7 +63,8 @@ class Description:
         out = [ox.Triple(subject, ox.NamedNode(p), o) for p, o in self.out]
         for node, table in self.bnodes.items():
             out += [ox.Triple(node, ox.NamedNode(p), o) for p, o in table]
-        out += [ox.Triple(s, ox.NamedNode(p), subject) for p, s in self.incoming]  # type: ignore[arg-type]
+        out += [ox.Triple(s, ox.NamedNode(p), subject) for p, s in self.incoming  # type: ignore[arg-type]
+                if not isinstance(s, ox.BlankNode)]  # those are in the blank-node details
         return out
 
     def quads(self) -> list[ox.Quad]:
@@ -75,8 +77,9 @@ class Description:
             for (p, o), graphs in table.items():
                 quads += [ox.Quad(node, ox.NamedNode(p), o, ox.NamedNode(g)) for g in graphs]
         for (p, s), graphs in self.incoming.items():
-            quads += [ox.Quad(s, ox.NamedNode(p), subject, ox.NamedNode(g))  # type: ignore[arg-type]
-                      for g in graphs]
+            if not isinstance(s, ox.BlankNode):
+                quads += [ox.Quad(s, ox.NamedNode(p), subject, ox.NamedNode(g))  # type: ignore[arg-type]
+                          for g in graphs]
         return quads
 
 

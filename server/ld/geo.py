@@ -36,7 +36,7 @@ def geonames_id(iri: str) -> int | None:
 
 
 def coordinates(geonames_iri: str) -> dict[str, Any] | None:
-    """``{"lat", "lon", "approximate", "note"}`` for a GeoNames city or country.
+    """``{"lat", "lon", "approximate", "name", "note"}`` for a GeoNames city or country.
 
     A city has its own coordinates; a country, which the package gives no
     coordinates for, is placed at its capital and marked approximate.
@@ -48,7 +48,7 @@ def coordinates(geonames_iri: str) -> dict[str, Any] | None:
     if ident in cities:
         city = cities[ident]
         return {"lat": city["latitude"], "lon": city["longitude"], "approximate": False,
-                "note": f"GeoNames {ident}"}
+                "name": city["name"], "note": f"GeoNames {ident}"}
     country = countries.get(ident)
     if country is None:
         return None
@@ -59,5 +59,6 @@ def coordinates(geonames_iri: str) -> dict[str, Any] | None:
         return None
     best = max(capital, key=lambda c: c.get("population", 0))
     return {"lat": best["latitude"], "lon": best["longitude"], "approximate": True,
+            "name": best["name"],
             "note": f"GeoNames {ident}: placed at its capital, {best['name']} "
                     f"(GeoNames {best['geonameid']})"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from flask import current_app, request
@@ -92,11 +93,20 @@ class LabelIndex:
         return out
 
 
+EXTERNAL = {"http://www.wikidata.org/entity/": "Wikidata ",
+            "https://sws.geonames.org/": "GeoNames ",
+            "http://dbpedia.org/resource/": "DBpedia: "}
+
+
 def fallback(iri: str) -> str:
-    """A readable name for an IRI without label: its path under ``id/``, or a CURIE."""
+    """A readable name for an IRI without label: its path under ``id/``, the entity of a
+    linked dataset (``Wikidata Q736``), or a CURIE."""
     root = base()
     if iri.startswith(root + "id/"):
         return iri[len(root) + 3:]
+    for namespace, name in EXTERNAL.items():
+        if iri.startswith(namespace):
+            return name + unquote(iri[len(namespace):].strip("/")).replace("_", " ")
     short = curie(iri)
     if short != iri:
         return short

@@ -3,11 +3,13 @@ RDF/XML, TriG or N-Quads, chosen by the Accept header or by a file suffix."""
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from server import conneg
+from server.ld import backend, labels
 from server.ld import describe as desc
-from server.ld import labels
 from server.ld.backend import QueryFailed
 from server.ld.iris import iri_of
 from server.ld.rdfout import MEDIA_TYPES, SUFFIX_OF, serialise, split_suffix
@@ -34,6 +36,12 @@ def alternates(path: str) -> str:
     links += [f'</{path}{SUFFIX_OF[name]}>; rel="alternate"; type="{media.split(";")[0]}"'
               for name, media in MEDIA_TYPES.items()]
     return ", ".join(links)
+
+
+def etag(path: str, fmt: str, language: str) -> str:
+    """A validator of one representation: the data version, the page and its variant."""
+    text = "|".join((backend.data_version(), path, fmt, language))
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
 def not_found(iri: str, fmt: str) -> Response:
@@ -69,7 +77,11 @@ def resource(key: str) -> Response:
         found = desc.describe(iri)
         if not found.exists:
             return not_found(iri, fmt)
-        headers = {"Vary": "Accept, Accept-Language", "Link": alternates(path)}
+        headers = {"Vary": "Accept, Accept-Language", "Link": alternates(path),
+                   "Access-Control-Allow-Origin": "*",
+                   "ETag": etag(path, fmt, request.headers.get("Accept-Language", ""))}
+        if request.if_none_match.contains(headers["ETag"].strip('"')):
+            return Response(status=304, headers=headers)
         if suffix_fmt is None:
             headers["Content-Location"] = f"/{path}{SUFFIX_OF[fmt]}"
         if fmt != "html":

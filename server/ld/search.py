@@ -65,10 +65,10 @@ def find(query: str, limit: int = MAX_RESULTS) -> list[dict[str, Any]]:
     ordered = sorted(best.items(), key=lambda item: (item[1], item[0]))[:limit]
     results = []
     for iri, (rank, _weight, _length, text, lang) in ordered:
-        types = [index.label(t, langs) for t in index.types.get(iri, [])
-                 if t.startswith(base() + "ontology#")]
+        kind = index.kind(iri, langs)
         results.append({"iri": iri, "href": href(iri), "label": index.label(iri, langs),
-                        "matched": text, "lang": lang, "rank": rank, "types": sorted(types)})
+                        "matched": text, "lang": lang, "rank": rank,
+                        "types": [kind] if kind else []})
     return results
 
 

@@ -20,7 +20,7 @@ def term_view(term: ox.Term, index: LabelIndex, langs: tuple[str, ...]) -> dict[
         return {"kind": "iri", "iri": term.value, "href": href(term.value),
                 "label": index.label(term.value, langs), "local": href(term.value) != term.value}
     if isinstance(term, ox.BlankNode):
-        return {"kind": "bnode", "id": term.value, "label": "_:" + term.value}
+        return {"kind": "bnode", "id": term.value, "label": "(statement)"}
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         shown = None if term.language or datatype in {XSD + "string"} else curie(datatype)
@@ -61,7 +61,7 @@ def page_model(found: Description, passages: list[Passage], index: LabelIndex,
     iri = found.iri
     out_rows = _property_rows(found.out, index, langs, found.bnodes)
     incoming = []
-    for row in _property_rows(found.incoming, index, langs):
+    for row in _property_rows(found.incoming, index, langs, found.bnodes):
         row["total"] = len(row["vals"])
         row["vals"] = row["vals"][:INCOMING_SHOWN]
         incoming.append(row)

@@ -1,0 +1,123 @@
+"""Browser tests of the linked-data pages (issue 8): Debian's chromium driven by
+Playwright (``executable_path=/usr/bin/chromium``, never ``playwright install``).
+
+Every request to another host than the test server is blocked and recorded, so
+the pages are shown to work with no internet access (the map has no tiles).
+Expected values come from the dump (``store``) and the reference tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pyoxigraph as ox
+import pytest
+from sparql_live import ROOT, LiveServer, live_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+IACML = "https://w3id.org/iacml/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+    """gunicorn serving the app over the build's dump."""
+    return live_server(IACML_LD_CACHE_DIR=str(tmp_path_factory.mktemp("ld-browser-cache")))
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: LiveServer) -> Iterator[tuple[object, list[str], list[str]]]:
+    """A chromium page that may only reach the test server; (page, blocked, js errors)."""
+    blocked: list[str] = []
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page()
+
+        def guard(route: object) -> None:
+            url = route.request.url  # type: ignore[attr-defined]
+            if urlparse(url).netloc != urlparse(server.base).netloc and \
+                    not url.startswith("data:"):
+                blocked.append(url)
+                route.abort()  # type: ignore[attr-defined]
+            else:
+                route.continue_()  # type: ignore[attr-defined]
+
+        page.route("**/*", guard)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page, blocked, errors
+        browser.close()
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, object]]:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return [{n: s[n] for n in names} for s in solutions]
+
+
+def wikidata_of(iso3: str) -> str:
+    """The country's Wikidata entity, from the checked reference table."""
+    with (ROOT / "data" / "reference" / "countries.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["iso_alpha3"] == iso3:
+                return "http://www.wikidata.org/entity/" + row["wikidata_qid"]
+    raise KeyError(iso3)
+
+
+def test_cooperation_to_ministry_to_country(server: LiveServer, browser_page: tuple,
+                                            store: ox.Store) -> None:
+    page, blocked, errors = browser_page
+    rows = select(store, f"""SELECT ?coop ?ministry ?country WHERE {{
+        ?coop a <{IACML}BilateralCooperation> ; <{IACML}provider> ?ministry .
+        ?ministry <{IACML}ministryOf> ?country }} ORDER BY ?coop ?ministry LIMIT 1""")
+    assert rows, "no cooperation with a provider"
+    coop, ministry, country = (rows[0][k].value for k in ("coop", "ministry", "country"))  # type: ignore[union-attr]
+    local = lambda iri: "/" + iri[len("https://w3id.org/iacml/"):]  # noqa: E731
+    page.goto(server.base + local(coop))
+    provider_row = page.locator("table.properties tr", has=page.locator(
+        'a[href="/ontology#provider"]'))
+    provider_row.locator(f'a[href="{local(ministry)}"]').first.click()
+    page.wait_for_url(server.base + local(ministry))
+    page.locator("table.properties tr", has=page.locator('a[href="/ontology#ministryOf"]')) \
+        .locator(f'a[href="{local(country)}"]').first.click()
+    page.wait_for_url(server.base + local(country))
+    wikidata = wikidata_of(country.rsplit("/", 1)[1])
+    assert page.locator(f'a[href="{wikidata}"]').count() >= 1
+    assert not errors and not blocked
+
+
+def test_map_and_timeline(server: LiveServer, browser_page: tuple, store: ox.Store) -> None:
+    page, blocked, errors = browser_page
+    places = select(store, f"""SELECT DISTINCT ?place WHERE {{
+        ?a a <{IACML}Activity> ; <https://schema.org/location> ?place .
+        ?place a ?kind FILTER(?kind IN (<{IACML}City>, <{IACML}Country>)) }}""")
+    page.goto(server.base + "/map")
+    page.wait_for_selector("#map[data-ready=true]", timeout=20000)
+    markers = page.locator("svg .map-marker")
+    assert markers.count() == len(places) > 0
+    drawn = {markers.nth(i).get_attribute("data-iri") for i in range(markers.count())}
+    assert drawn == {r["place"].value for r in places}  # type: ignore[union-attr]
+
+    dated = select(store, f"""SELECT DISTINCT ?a WHERE {{
+        ?a a <{IACML}Activity> ; <https://schema.org/startDate> ?d
+        FILTER(DATATYPE(?d) IN (<{XSD}date>, <{XSD}gYearMonth>, <{XSD}gYear>)) }}""")
+    page.goto(server.base + "/timeline")
+    page.wait_for_selector("#timeline[data-ready=true]", timeout=20000)
+    items = page.locator("svg .timeline-item")
+    assert items.count() == len(dated) > 0
+    cycle = select(store, f"""SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+        ?a a <{IACML}Activity> ; <https://schema.org/startDate> ?d ;
+           <{IACML}cycle> <https://w3id.org/iacml/id/cycle/20>
+        FILTER(DATATYPE(?d) IN (<{XSD}date>, <{XSD}gYearMonth>, <{XSD}gYear>)) }}""")
+    page.select_option("#filter-cycle", "https://w3id.org/iacml/id/cycle/20")
+    visible = page.locator("svg .timeline-item:visible").count()
+    assert visible == int(cycle[0]["n"].value) > 0  # type: ignore[union-attr]
+    assert not errors and not blocked
