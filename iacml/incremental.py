@@ -4,23 +4,29 @@ A full validation of an entry (``iacml.entries.validate_entry``) computes the
 OWL RL closure of entry ∪ registry ∪ ontology from scratch (owlrl: seconds) and
 runs every shape on every node. Here the work that does not depend on the
 entry is done once per data version (the built dump ``build/iacml.nq``) and
-cached (:class:`BaseData`, the registry closure also on disk), and per entry:
+cached (:class:`BaseData`: the context, its OWL RL closure, also on disk in
+``build/cache/``, the ontology as look-up tables, the parsed shapes, the
+source texts, the dump in a store), and per entry:
 
 1. its quotes are located as the build does;
-2. owlrl runs over the entry plus only the ontology and registry triples about
-   the terms and resources it uses (:func:`relevant_slice`), not over the
-   whole context;
-3. pySHACL evaluates the shapes that target the entry's nodes, the resources
-   they reference and the registry nodes that point at those (focus nodes),
-   over entry ∪ its inferences ∪ registry ∪ ontology ∪ the cached closure;
-4. the QC queries (``queries/qc``) run over the entry (as a source graph of
-   its own) with the ontology, registry, curation and the triples of the other
-   source graphs about the entry's resources (:func:`qc_dataset`); only rows
-   that involve the entry are reported.
+2. its inferences are computed by the OWL 2 RL rules the ontology needs
+   (:func:`fast_inferences`: subclass, subproperty, inverse, domain, range,
+   and owlrl's error nodes for disjoint classes and ill-typed literals) over
+   the closed ontology; an entry that declares classes or properties, or an
+   ontology with axioms those rules do not cover, gets owlrl over the entry
+   and only the context triples it can depend on (:func:`relevant_slice`);
+3. pySHACL evaluates the shapes on the nodes the entry can affect
+   (:func:`focus_nodes`: the entry's nodes, those of its inferences, and the
+   context nodes pointing at them) over entry ∪ inferences ∪ registry ∪
+   ontology ∪ the cached closure, in place (nothing is copied or kept);
+4. the QC queries (``queries/qc``) run over a small store: the ontology, the
+   entry as a source graph of its own, and the quads of the dataset about the
+   entry's resources and what they reach (:func:`qc_dataset`); only rows that
+   involve the entry are reported.
 
 ``tests/test_validate_incremental.py`` shows that steps 2-3 find the same
-results as a full validation and step 4 the same rows as the QC queries over
-the whole dataset, on entries covering every shape.
+results as a full validation, on entries covering every shape, and that step 4
+finds the same rows as the QC queries over the whole dataset with the entry.
 """
 
 from __future__ import annotations
@@ -57,15 +63,9 @@ from .namespaces import (
 )
 from .paths import ProjectPaths
 from .quotes import QuoteProblem, SourceText, load_source_texts, resolve_passages
-from .reasoning import (
-    closure,
-    derive_shortcuts,
-    entailing_properties,
-    is_informative,
-    reasoning_input,
-)
+from .reasoning import derive_shortcuts, entailing_properties, is_informative, reasoning_input
 from .store import term_text
-from .validation import ValidationOutcome, ValidationResult, parse_report
+from .validation import ValidationOutcome, ValidationResult, closure, parse_report
 
 #: The named graph an entry takes for the QC queries: a source graph of its own.
 G_ENTRY = GRAPH["source/submission"]
@@ -124,6 +124,17 @@ def _index(graph: Graph) -> tuple[dict, dict]:
     return by_s, by_o
 
 
+_UNSUPPORTED = (OWL.propertyChainAxiom, OWL.equivalentClass, OWL.equivalentProperty,
+                OWL.unionOf, OWL.intersectionOf, OWL.someValuesFrom, OWL.allValuesFrom,
+                OWL.hasValue, OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.hasKey,
+                OWL.oneOf, OWL.complementOf, OWL.propertyDisjointWith, OWL.sameAs,
+                OWL.differentFrom, OWL.sourceIndividual)
+_UNSUPPORTED_TYPES = (OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
+                      OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.AsymmetricProperty,
+                      OWL.IrreflexiveProperty, OWL.AllDifferent, OWL.AllDisjointProperties,
+                      OWL.Nothing)
+
+
 @dataclass
 class TBox:
     """The ontology's axioms as look-up tables, from the closed context (so the
@@ -135,6 +146,10 @@ class TBox:
     ranges: dict = field(default_factory=dict)
     inverses: dict = field(default_factory=dict)
     disjoint: list = field(default_factory=list)  # (c1, c2) in owlrl's reporting order
+    #: False when the ontology uses an axiom the fast rules do not implement
+    #: (chains, functional/transitive/symmetric properties, class expressions,
+    #: equality): then every entry is reasoned over by owlrl.
+    complete: bool = True
 
     @classmethod
     def of(cls, graph: Graph) -> TBox:
@@ -158,6 +173,8 @@ class TBox:
             put(box.inverses, o, s)
         for s, o in graph.subject_objects(OWL.disjointWith):
             box.disjoint.append((s, o))
+        box.complete = not any((None, p, None) in graph for p in _UNSUPPORTED) and not any(
+            (None, RDF.type, t) in graph for t in _UNSUPPORTED_TYPES)
         for axiom in graph.subjects(RDF.type, OWL.AllDisjointClasses):
             for head in graph.objects(axiom, OWL.members):
                 classes = list(Collection(graph, head))
@@ -188,16 +205,21 @@ class BaseData:
     ontology_terms: set = field(default_factory=set)
     tbox: TBox = field(default_factory=TBox)
     qc_links: set = field(default_factory=set)  # properties the QC queries use
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Held while an entry is reasoned over and validated: the shapes run on the
+    #: shared data graph, and rdflib's SPARQL parser is not thread-safe.
+    lock: threading.RLock = field(default_factory=threading.RLock)
     shacl_data: Graph = field(default_factory=Graph)  # shacl_base + the entry during a run
     shacl_datagraph: DataGraph | None = None
 
     @classmethod
-    def load(cls, paths: ProjectPaths) -> BaseData:
-        """Load the dump, the shapes and the source texts; compute (or read) the closure."""
-        version = data_version(paths.dataset_nq)
+    def load(cls, paths: ProjectPaths, dataset: Path | None = None) -> BaseData:
+        """Load the dump (``dataset``, by default the build's N-Quads), the shapes and
+        the source texts; compute (or read) the closure."""
+        dataset = dataset or paths.dataset_nq
+        version = data_version(dataset)
         store = ox.Store()
-        store.bulk_load(path=str(paths.dataset_nq), format=ox.RdfFormat.N_QUADS)
+        fmt = ox.RdfFormat.TRIG if dataset.suffix == ".trig" else ox.RdfFormat.N_QUADS
+        store.bulk_load(path=str(dataset), format=fmt)
         ontology = _graph_of(store, G_ONTOLOGY)
         context = _graph_of(store, G_REFERENCE)
         for triple in ontology:
@@ -274,10 +296,13 @@ def relevant_slice(entry_lean: Graph, base: BaseData) -> Graph:
     return out
 
 
-def needs_full_reasoning(entry_lean: Graph) -> bool:
-    """True when the entry says something about classes or properties themselves
-    (OWL/RDFS vocabulary other than rdf:type to a non-OWL class): then the fast rules
-    do not apply and owlrl runs over the relevant slice."""
+def needs_full_reasoning(entry_lean: Graph, box: TBox | None = None) -> bool:
+    """True when the fast rules do not apply and owlrl runs over the relevant slice:
+    the entry says something about classes or properties themselves (OWL/RDFS
+    vocabulary other than rdf:type to a non-OWL class), or the ontology uses an
+    axiom the fast rules do not implement."""
+    if box is not None and not box.complete:
+        return True
     for _, p, o in entry_lean:
         if p == RDF.type:
             if _is_builtin(o):
@@ -343,7 +368,7 @@ def entry_inferences(entry: Graph, base: BaseData) -> Graph:
     by the fast rules, or by owlrl over the relevant slice when the entry needs it."""
     lean = reasoning_input(entry, base.entailing)
     shortcuts = derive_shortcuts(entry) if _has_memberships(entry) else Graph()
-    if needs_full_reasoning(lean):
+    if needs_full_reasoning(lean, base.tbox):
         inferred = closure(lean, relevant_slice(lean, base), shortcuts)
     else:
         inferred = fast_inferences(lean + shortcuts, base)
@@ -533,7 +558,8 @@ def qc_results(rows: Iterable[QcRow], entry: Graph) -> list[ValidationResult]:
                      next((v for v in values if v in used and v not in _ENTRY_GRAPHS),
                           values[0] if values else ""))
         path = r.row.get("property") or ""
-        value = ", ".join(f"{k}={v}" for k, v in r.row.items() if v is not None and v != focus)
+        value = ", ".join(f"{k}={v}" for k, v in r.row.items()
+                          if v is not None and v not in (focus, path))
         results.append(ValidationResult(
             focus=focus, path=path, value=value, message=r.description, severity="Violation",
             source_shape=str(SHAPES[f"qc-{r.query}"]), shape_name=f"QC {r.query}"))
@@ -575,8 +601,9 @@ def quote_results(problems: list[QuoteProblem]) -> list[ValidationResult]:
 class EntryChecker:
     """Validates entries incrementally against one data version (thread-safe)."""
 
-    def __init__(self, paths: ProjectPaths | None = None) -> None:
+    def __init__(self, paths: ProjectPaths | None = None, dataset: Path | None = None) -> None:
         self.paths = paths or ProjectPaths.default()
+        self.dataset = dataset or self.paths.dataset_nq
         self._base: BaseData | None = None
         self._lock = threading.Lock()
 
@@ -584,8 +611,8 @@ class EntryChecker:
     def base(self) -> BaseData:
         """The cached base data, reloaded when the built dump changed."""
         with self._lock:
-            if self._base is None or self._base.version != data_version(self.paths.dataset_nq):
-                self._base = BaseData.load(self.paths)
+            if self._base is None or self._base.version != data_version(self.dataset):
+                self._base = BaseData.load(self.paths, self.dataset)
             return self._base
 
     def check(self, entry: Graph, qc: bool = True) -> ValidationOutcome:
@@ -595,8 +622,9 @@ class EntryChecker:
         """
         base = self.base
         _, problems = resolve_passages(entry, base.texts, "entry")
-        inferred = entry_inferences(entry, base)
-        outcome = validate_shapes(entry, inferred, base, focus_nodes(entry, inferred, base))
+        with base.lock:
+            inferred = entry_inferences(entry, base)
+            outcome = validate_shapes(entry, inferred, base, focus_nodes(entry, inferred, base))
         extra = quote_results(problems)
         if qc:
             store = qc_dataset(entry, inferred, base)
@@ -609,17 +637,18 @@ class EntryChecker:
         return outcome
 
 
-_CHECKERS: dict[Path, EntryChecker] = {}
+_CHECKERS: dict[tuple[Path, Path], EntryChecker] = {}
 _CHECKERS_LOCK = threading.Lock()
 
 
-def checker_for(paths: ProjectPaths | None = None) -> EntryChecker:
-    """The process-wide checker of a project checkout (one cache per checkout)."""
+def checker_for(paths: ProjectPaths | None = None, dataset: Path | None = None) -> EntryChecker:
+    """The process-wide checker of a project checkout and dump (one cache each)."""
     paths = paths or ProjectPaths.default()
+    key = (paths.root, dataset or paths.dataset_nq)
     with _CHECKERS_LOCK:
-        if paths.root not in _CHECKERS:
-            _CHECKERS[paths.root] = EntryChecker(paths)
-        return _CHECKERS[paths.root]
+        if key not in _CHECKERS:
+            _CHECKERS[key] = EntryChecker(paths, key[1])
+        return _CHECKERS[key]
 
 
 def check_entry(entry: Graph, paths: ProjectPaths | None = None) -> ValidationOutcome:

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import _toPythonMapping
 
 from .namespaces import IACML, OA
 
@@ -113,8 +114,16 @@ def closure(*graphs: Graph) -> Graph:
         for triple in g:
             union.add(triple)
     before = set(union)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
-                           datatype_axioms=False).expand(union)
+    # owlrl registers its own literal converters in rdflib and leaves some behind,
+    # among them an xsd:gMonthDay one that rejects every valid value ("--05-16"):
+    # put rdflib's back afterwards so literals made later in this process stay valid.
+    saved = dict(_toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
+                               datatype_axioms=False, improved_datatypes=False).expand(union)
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
     out = Graph()
     for triple in union:
         if triple not in before and is_informative(triple):

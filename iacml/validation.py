@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pyshacl
 from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
@@ -105,6 +105,14 @@ def _shape_name(shapes: Graph, shape) -> str:
     return str(name) if name is not None else ""
 
 
+def _path_text(report: Graph, path) -> str:
+    """A result path as text: its IRI, ``^IRI`` for an inverse path."""
+    if path is None:
+        return ""
+    inverse = report.value(path, SH.inversePath) if isinstance(path, BNode) else None
+    return f"^{inverse}" if inverse is not None else str(path)
+
+
 def parse_report(report: Graph, shapes: Graph) -> list[ValidationResult]:
     """The results of a pySHACL report graph as ValidationResult rows."""
     rows = []
@@ -117,7 +125,7 @@ def parse_report(report: Graph, shapes: Graph) -> list[ValidationResult]:
         shape = report.value(result, SH.sourceShape)
         rows.append(ValidationResult(
             focus=text(SH.focusNode),
-            path=text(SH.resultPath),
+            path=_path_text(report, report.value(result, SH.resultPath)),
             value=text(SH.value),
             message=text(SH.resultMessage),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",

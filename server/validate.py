@@ -16,6 +16,7 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from iacml.entries import EntryParseError, parse_entry_data
+from iacml.errors import BuildError
 from iacml.incremental import checker_for, render_outcome
 from iacml.paths import ProjectPaths
 from iacml.validation import ValidationOutcome
@@ -130,7 +131,10 @@ def validate() -> Response:
         return _error(400, exc.message, fmt, exc.line, form_text=text,
                       form_format=request.form.get("format", "turtle") if from_form else "")
     start = time.perf_counter()
-    outcome = _checker().check(entry)
+    try:
+        outcome = _checker().check(entry)
+    except (OSError, BuildError) as exc:  # no built dataset to validate against
+        return _error(503, f"validation is unavailable: {exc}", fmt)
     elapsed = time.perf_counter() - start
     return _answer(outcome, fmt, text, request.form.get("format", "turtle"), elapsed)
 
