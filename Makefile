@@ -55,3 +55,28 @@ lint: $(STAMP)
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache server/static/vendor
+
+# ---- benchmarks, soak and fuzz (issue 10; docs/performance.md) ----
+# Their Python packages are in the `test` extra (the CI runs short versions); Debian's
+# wrk drives the concurrent runs.
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: bench soak fuzz
+
+$(BENCH_STAMP): $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
+	  || echo "warning: wrk could not be installed: the concurrent runs will not be measured"
+	touch $@
+
+# SF 1 and 10, four engines, build per step; writes build/bench/report.md and the
+# target table of docs/performance.md. BENCH_ARGS="--scales 1,10,100" for SF 100.
+bench: $(DATASET) $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --update-docs $(BENCH_ARGS)
+
+# 8 clients x 60 s of the query mix with a runaway query every 10 s (build/bench/soak.json).
+soak: $(DATASET) $(BENCH_STAMP)
+	$(BIN)/python -m bench.soak
+
+# 10,000 fuzz inputs against every route (CI runs the default few hundred in `make test`).
+fuzz: $(DATASET) $(BENCH_STAMP)
+	IACML_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -p no:cacheprovider tests/test_fuzz.py

@@ -7,6 +7,7 @@ are located in the source texts, exactly as the build treats a source file.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from pathlib import Path
@@ -70,6 +71,8 @@ def parse_entry_data(data: bytes | str, fmt: str) -> Graph:
     json-ld, xml); EntryParseError with the parser's message and line. TriG and
     N-Quads entries are read as one graph (their graph names are ignored)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    if fmt == "json-ld":
+        _refuse_remote_contexts(raw)
     try:
         with warnings.catch_warnings():  # rdflib's own parsers use its deprecated APIs
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -86,6 +89,32 @@ def parse_entry_data(data: bytes | str, fmt: str) -> Graph:
         text = " ".join(str(exc).split())[:500]
         where = f"line {line}: " if line else ""
         raise EntryParseError(f"cannot parse as {fmt}: {where}{text}", line) from exc
+
+
+def _refuse_remote_contexts(raw: bytes) -> None:
+    """rdflib's JSON-LD parser fetches any @context given by URL (or @import): a
+    submitted entry could make the server request any address, or hang a thread on
+    one that never answers. Entries must carry their context inline."""
+    try:
+        document = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError (no line)
+        line = getattr(exc, "lineno", None)
+        where = f"line {line}: " if line else ""
+        raise EntryParseError(f"cannot parse as json-ld: {where}{exc}", line) from exc
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            context = node.get("@context")
+            contexts = context if isinstance(context, list) else [context]
+            if any(isinstance(c, str) or (isinstance(c, dict) and "@import" in c)
+                   for c in contexts):
+                raise EntryParseError(
+                    "cannot parse as json-ld: a remote @context (a URL or @import) is not "
+                    "fetched; put the context inline in the entry", None)
+            stack.extend(node.values())
 
 
 def parse_entry(path: Path) -> Graph:

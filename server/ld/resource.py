@@ -4,7 +4,9 @@ RDF/XML, TriG or N-Quads, chosen by the Accept header or by a file suffix."""
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from server import conneg
@@ -63,7 +65,8 @@ def unavailable(exc: QueryFailed) -> Response:
 @bp.route("/graph/<path:name>")
 def graph(name: str) -> Response:
     """A named graph's IRI: see its entry (size, dump) on the downloads page."""
-    return redirect(f"/download/#{name}", code=303)
+    # quoted: a raw name may hold CR/LF, which must never reach a response header
+    return redirect("/download/#" + quote(name, safe=""), code=303)
 
 
 @bp.route("/id/<path:key>")
@@ -73,6 +76,10 @@ def resource(key: str) -> Response:
     fmt = negotiated(suffix_fmt)
     path = "id/" + key
     iri = iri_of(path)
+    try:
+        ox.NamedNode(iri)
+    except ValueError:  # not an IRI (a space, U+FFF0...): no resource can have it
+        return not_found(iri, fmt)
     try:
         found = desc.describe(iri)
         if not found.exists:

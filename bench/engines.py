@@ -1,0 +1,180 @@
+"""The engines compared, each started on a free 127.0.0.1 port and stopped afterwards.
+
+- ``ours``: the app under gunicorn (server/gunicorn_conf.py), rate limit off;
+- ``oxigraph-mem``: ``oxigraph serve`` in memory, the dump POSTed to /store;
+- ``oxigraph-ro``: ``oxigraph serve-read-only`` on a RocksDB folder made by ``oxigraph load``;
+- ``rdflib-endpoint``: ``rdflib-endpoint serve`` (rdflib's in-memory Dataset, union default).
+
+Every server runs in its own process group, so :meth:`Engine.stop` ends the
+server and all its children (workers, zygote) and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENGINES = ("ours", "oxigraph-mem", "oxigraph-ro", "rdflib-endpoint")
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def tree_pids(root: int) -> list[int]:
+    """``root`` and all its descendants (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def memory_kib(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB; (0, 0) if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    values = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:]
+              if line.split() and line.split()[-1] == "kB"}
+    return values.get("Rss", 0), values.get("Pss", 0)
+
+
+def cmdline(pid: int) -> str:
+    """The command line of a process ('' if gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@dataclass
+class Engine:
+    """A running SPARQL server: its query URL, process and start-up time."""
+
+    name: str
+    query_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    ready_s: float = 0.0
+    cleanup: list[Path] = field(default_factory=list)
+
+    def memory(self) -> dict[str, float]:
+        """RSS and PSS (MiB) of the whole process tree, and the largest query worker's."""
+        pids = tree_pids(self.process.pid)
+        mem = {pid: memory_kib(pid) for pid in pids}
+        workers = [pid for pid in pids if "server.zygote" in cmdline(pid)
+                   and any(pid in tree_pids(z)[1:] for z in pids if z != pid)]
+        return {"rss_mib": sum(r for r, _ in mem.values()) / 1024,
+                "pss_mib": sum(p for _, p in mem.values()) / 1024,
+                "worker_rss_mib": max((mem[p][0] for p in workers), default=0) / 1024,
+                "worker_pss_mib": max((mem[p][1] for p in workers), default=0) / 1024}
+
+    def stop(self) -> None:
+        """SIGTERM the process group, SIGKILL it after 10 s; remove temporary folders."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.process.wait(timeout=10)
+        for path in self.cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _spawn(argv: list[str], log: Path, env: dict[str, str] | None = None
+           ) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:
+        return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def _wait(engine: Engine, url: str, timeout: float, start: float) -> Engine:
+    deadline = start + timeout
+    while time.monotonic() < deadline:
+        if engine.process.poll() is not None:
+            engine.stop()
+            raise RuntimeError(f"{engine.name} exited: {engine.log.read_text()[-1500:]}")
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                engine.ready_s = time.monotonic() - start
+                return engine
+        except requests.RequestException:
+            pass
+        time.sleep(0.05)
+    engine.stop()
+    raise RuntimeError(f"{engine.name} not ready after {timeout:.0f} s")
+
+
+def start(name: str, dataset: Path, timeout: float = 900.0, **settings: str) -> Engine:
+    """Start engine ``name`` on ``dataset``; wait until it answers (bounded by ``timeout``)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = Path(tempfile.gettempdir()) / f"iacml-bench-{name}-{port}.log"
+    begin = time.monotonic()
+    if name == "ours":
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IACML_")}
+        env.update({"IACML_DATASET": str(dataset), "IACML_RATE_LIMIT": "0",
+                    "IACML_QUERY_WORKERS": str(os.cpu_count() or 2),
+                    "IACML_BIND": f"127.0.0.1:{port}"})
+        env.update(settings)
+        proc = _spawn([str(BIN / "gunicorn"), "-c", "server/gunicorn_conf.py",
+                       "server.wsgi:app"], log, env)
+        return _wait(Engine(name, base + "/sparql", proc, log), base + "/health", timeout, begin)
+    if name == "oxigraph-mem":
+        proc = _spawn([str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}",
+                       "--union-default-graph"], log)
+        engine = _wait(Engine(name, base + "/query", proc, log), base + "/query?query=ASK%7B%7D",
+                       timeout, begin)
+        with open(dataset, "rb") as body:
+            answer = requests.post(base + "/store", data=body, timeout=timeout,
+                                   headers={"Content-Type": "application/n-quads"})
+        if answer.status_code >= 300:
+            engine.stop()
+            raise RuntimeError(f"oxigraph load failed: {answer.status_code} {answer.text[:300]}")
+        engine.ready_s = time.monotonic() - begin
+        return engine
+    if name == "oxigraph-ro":
+        folder = Path(tempfile.mkdtemp(prefix="iacml-bench-rocksdb-"))
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(folder),
+                        "--file", str(dataset)], check=True, capture_output=True,
+                       timeout=timeout)
+        proc = _spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(folder),
+                       "--bind", f"127.0.0.1:{port}", "--union-default-graph"], log)
+        engine = Engine(name, base + "/query", proc, log, cleanup=[folder])
+        return _wait(engine, base + "/query?query=ASK%7B%7D", timeout, begin)
+    if name == "rdflib-endpoint":
+        proc = _spawn([str(BIN / "rdflib-endpoint"), "serve", str(dataset), "--host",
+                       "127.0.0.1", "--port", str(port)], log)
+        return _wait(Engine(name, base + "/", proc, log),  # rdflib-endpoint serves at /
+                     base + "/?query=ASK%7B%7D", timeout, begin)
+    raise ValueError(f"unknown engine {name}")

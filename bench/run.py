@@ -1,0 +1,145 @@
+"""``make bench``: the benchmark of issue 10, written to build/bench/report.md.
+
+``python -m bench.run`` (full: SF 1 and 10) or ``python -m bench.run --quick``
+(CI: SF 1, a few seconds per engine, no build).  The figures are printed and
+written, each target with a met/missed mark; nothing here asserts a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+from bench import engines, measure
+from bench.buildscale import measure as measure_build
+from bench.mix import query_mix, subjects
+from bench.report import render, update_docs
+from bench.scale import make_scale
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_scale(factor: int, dataset: Path, names: list[str], args: argparse.Namespace) -> dict:
+    """Every HTTP figure of one scale, engine after engine (each stopped after use)."""
+    mix = query_mix()
+    iris = subjects(dataset, limit=2000)
+    result: dict = {"factor": factor, "quads": sum(1 for _ in dataset.open("rb")),
+                    "engines": {}}
+    print(f"SF {factor}: {result['quads']} quads; in-process pyoxigraph", flush=True)
+    result["in_process"] = measure.in_process(dataset, mix, args.reps, args.budget)
+    for name in names:
+        if name == "rdflib-endpoint" and factor > args.rdflib_max_scale:
+            result["engines"][name] = {"skipped": f"not run above SF {args.rdflib_max_scale}"}
+            continue
+        print(f"SF {factor}: {name}: starting", flush=True)
+        try:
+            engine = engines.start(name, dataset, timeout=args.start_timeout)
+        except Exception as exc:  # an engine that cannot start is reported, the run goes on
+            result["engines"][name] = {"error": str(exc)[:500]}
+            print(f"SF {factor}: {name}: {exc}", flush=True)
+            continue
+        figures: dict = {"ready_s": round(engine.ready_s, 2)}
+        try:
+            figures["memory_idle"] = engine.memory()
+            session = measure.requests.Session()
+            figures["queries"] = {q.name: measure.time_query(session, engine, q, args.reps,
+                                                             args.budget) for q in mix}
+            if name in ("ours", "oxigraph-mem"):
+                lookup = next(q for q in mix if q.name == "shape-lookup")
+                figures["repeated"] = measure.repeated(engine, lookup,
+                                                       budget_s=max(2.0, args.budget))
+            if args.load_seconds > 0 and name != "oxigraph-ro":
+                figures["load_lookup"] = measure.load_run(
+                    engine, measure.lookup_pool(iris), args.load_seconds)
+                figures["load_mix"] = measure.load_run(
+                    engine, measure.mix_pool(mix), args.load_seconds)
+            figures["memory_after"] = engine.memory()
+        finally:
+            engine.stop()
+        result["engines"][name] = figures
+        print(f"SF {factor}: {name}: done", flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; write build/bench/results.json and report.md."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1,10", help="comma-separated scale factors")
+    parser.add_argument("--build-scales", default="1,10",
+                        help="scales whose build is timed ('' for none)")
+    parser.add_argument("--engines", default=",".join(engines.ENGINES))
+    parser.add_argument("--reps", type=int, default=20, help="runs per query and engine")
+    parser.add_argument("--budget", type=float, default=5.0,
+                        help="seconds per query and engine (at least 3 runs)")
+    parser.add_argument("--load-seconds", type=float, default=10.0)
+    parser.add_argument("--rdflib-max-scale", type=int, default=10)
+    parser.add_argument("--start-timeout", type=float, default=900.0)
+    parser.add_argument("--build-results", type=Path, nargs="*", default=[],
+                        help="JSON lines of `python -m bench.buildscale` to use instead of "
+                             "timing those scales' builds again")
+    parser.add_argument("--quick", action="store_true",
+                        help="CI: SF 1, 2 runs per query, 1 s load runs, no build")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--update-docs", action="store_true",
+                        help="also write the target table into docs/performance.md")
+    parser.add_argument("--rerender", action="store_true",
+                        help="only rewrite report.md (and the docs table) from results.json, "
+                             "taking in the latest soak.json")
+    args = parser.parse_args(argv)
+    if args.rerender:
+        results = json.loads((args.out / "results.json").read_text())
+        if (args.out / "soak.json").exists():
+            results["soak"] = json.loads((args.out / "soak.json").read_text())
+        (args.out / "results.json").write_text(json.dumps(results, indent=1))
+        report = render(results)
+        (args.out / "report.md").write_text(report)
+        print(report)
+        if args.update_docs:
+            update_docs(ROOT / "docs" / "performance.md", report)
+        return 0
+    # SIGTERM ends the run through SystemExit, so every started server is stopped (finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.quick:
+        args.scales, args.build_scales, args.reps, args.budget = "1", "", 2, 0.2
+        args.load_seconds = 1.0
+    args.out.mkdir(parents=True, exist_ok=True)
+    source = args.out / "source.nq"  # a snapshot: a build running meanwhile cannot change it
+    shutil.copyfile(ROOT / "build" / "iacml.nq", source)
+    started = time.time()
+    results: dict = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+                     "quick": args.quick, "scales": [], "build": []}
+    names = [n for n in args.engines.split(",") if n]
+    for factor in [int(s) for s in args.scales.split(",") if s]:
+        dataset = args.out / f"sf{factor}.nq"
+        make_scale(source, factor, dataset)
+        results["scales"].append(bench_scale(factor, dataset, names, args))
+    earlier = [json.loads(line) for path in args.build_results
+               for line in path.read_text().splitlines() if line.strip()]
+    for factor in [int(s) for s in args.build_scales.split(",") if s]:
+        found = [b for b in earlier if b.get("factor") == factor]
+        if found:
+            results["build"].append({**found[-1], "note": "measured earlier (--build-results)"})
+            continue
+        print(f"build SF {factor}", flush=True)
+        results["build"].append(measure_build(factor))
+    soak = args.out / "soak.json"
+    if soak.exists():
+        results["soak"] = json.loads(soak.read_text())
+    results["seconds"] = round(time.time() - started, 1)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1))
+    report = render(results)
+    (args.out / "report.md").write_text(report)
+    print(report)
+    print("not measured: guarded writes not implemented")
+    if args.update_docs:
+        update_docs(ROOT / "docs" / "performance.md", report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
