@@ -86,6 +86,7 @@ def build_id(paths: ProjectPaths) -> str:
 def fact_graph_names(data: LoadedData) -> list[URIRef]:
     """Graphs validated one by one: every source graph, the registry and the curation."""
     names = sorted(n for n in data.graphs if str(n).startswith(str(GRAPH["source/"])))
+    names += sorted(n for n in data.graphs if str(n).startswith(str(GRAPH["submissions/"])))
     return names + [G_REFERENCE, G_CURATION]
 
 

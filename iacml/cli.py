@@ -70,6 +70,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0 if outcome.conforms else 1
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_submissions
+
+    paths = ProjectPaths.default()
+    journal = Path(args.journal or "instance/journal.jsonl")
+    if not journal.is_absolute():  # as the server resolves IACML_JOURNAL
+        journal = paths.root / journal
+    out = Path(args.out) if args.out else paths.ttl_dir
+    changed = export_submissions(journal, out, rotate=not args.no_rotate)
+    for path in changed:
+        print(("wrote " if path.exists() else "removed ") + str(path))
+    print(f"{len(changed)} submission files changed"
+          + ("" if args.no_rotate else "; the journal was rotated"))
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     paths = ProjectPaths.default()
     if not paths.dataset_nq.exists():
@@ -95,12 +111,21 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("files", nargs="+")
     v.add_argument("-f", "--format", choices=["human", "turtle", "json", "json-ld"],
                    default="human")
+    e = sub.add_parser("export-submissions",
+                       help="write the journal's accepted submission graphs as "
+                            "data/ttl/submission-NAME.ttl, then start a new journal")
+    e.add_argument("--out", help="folder for the Turtle files (default data/ttl)")
+    e.add_argument("--journal", help="the journal (default: IACML_JOURNAL, else "
+                                     "instance/journal.jsonl; relative to the project root)",
+                   default=os.environ.get("IACML_JOURNAL"))
+    e.add_argument("--no-rotate", action="store_true",
+                   help="write the files but keep the journal as it is")
     s = sub.add_parser("serve", help="serve the built dataset with gunicorn")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
     args = parser.parse_args(argv)
     handlers = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
-                "serve": _cmd_serve}
+                "serve": _cmd_serve, "export-submissions": _cmd_export}
     try:
         return handlers[args.command](args)
     except BuildError as exc:

@@ -465,13 +465,21 @@ def qc_predicates(qc_dir: Path) -> set[str]:
     return found
 
 
-def qc_dataset(entry: Graph, inferred: Graph, base: BaseData) -> ox.Store:
+def qc_dataset(entry: Graph, inferred: Graph, base: BaseData,
+               extra: ox.Store | None = None) -> ox.Store:
     """A store for the QC queries: the ontology; the entry as the source graph
     ``G_ENTRY`` (its inferences in ``G_ENTRY_INFERRED``); and, from the other graphs
     (registry, curation, source graphs, graph/inferred), every quad about a node of
     the entry, every quad pointing at one by a property the QC queries use, and every
     quad about the nodes those quads reach (passages, types, the other parts of a
-    parent, the Discrepancies about a resource)."""
+    parent, the Discrepancies about a resource). ``extra`` holds more graphs to
+    draw from the same way (the other submission graphs of the write journal)."""
+    sources = [base.store] if extra is None else [base.store, extra]
+
+    def pattern(s, p, o):
+        for src in sources:
+            yield from src.quads_for_pattern(s, p, o, None)
+
     store = ox.Store()
     for name, data in base.static_graphs:
         store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
@@ -482,22 +490,22 @@ def qc_dataset(entry: Graph, inferred: Graph, base: BaseData) -> ox.Store:
     quads = set()
     second = set()
     for node in nodes:
-        for q in base.store.quads_for_pattern(node, None, None, None):
+        for q in pattern(node, None, None):
             quads.add(q)
             if not isinstance(q.object, ox.Literal):
                 second.add(q.object)
         for link in links:
-            for q in base.store.quads_for_pattern(None, link, node, None):
+            for q in pattern(None, link, node):
                 quads.add(q)
                 second.add(q.subject)
     third = set()
     for node in second - nodes:
-        for q in base.store.quads_for_pattern(node, None, None, None):
+        for q in pattern(node, None, None):
             quads.add(q)
             if q.predicate in links and not isinstance(q.object, ox.Literal):
                 third.add(q.object)
     for node in third - second - nodes:  # e.g. the passages of those nodes
-        quads.update(base.store.quads_for_pattern(node, None, None, None))
+        quads.update(pattern(node, None, None))
     ontology = str(G_ONTOLOGY)
     store.extend(q for q in quads if q.graph_name.value != ontology)
     return store
@@ -615,10 +623,13 @@ class EntryChecker:
                 self._base = BaseData.load(self.paths, self.dataset)
             return self._base
 
-    def check(self, entry: Graph, qc: bool = True) -> ValidationOutcome:
+    def check(self, entry: Graph, qc: bool = True,
+              others: ox.Store | None = None) -> ValidationOutcome:
         """Quotes, incremental SHACL and (unless ``qc`` is False) QC rows of ``entry``.
 
         ``entry`` is modified in place: its passages are located and named.
+        ``others``: more named graphs the QC queries see beside the built dataset
+        (a guarded write passes the other submission graphs).
         """
         base = self.base
         _, problems = resolve_passages(entry, base.texts, "entry")
@@ -627,7 +638,7 @@ class EntryChecker:
             outcome = validate_shapes(entry, inferred, base, focus_nodes(entry, inferred, base))
         extra = quote_results(problems)
         if qc:
-            store = qc_dataset(entry, inferred, base)
+            store = qc_dataset(entry, inferred, base, others)
             involved = involved_terms(entry, base.ontology_terms)
             extra += qc_results(run_qc_rows(store, self.paths.qc_dir, involved), entry)
         if extra:

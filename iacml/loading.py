@@ -13,11 +13,12 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from .errors import BuildError
-from .namespaces import G_CURATION, G_ONTOLOGY, G_REFERENCE, source_graph
+from .namespaces import G_CURATION, G_ONTOLOGY, G_REFERENCE, GRAPH, source_graph
 
 _SOURCE_FILE = re.compile(r"^source-(\d{3})(?:-[\w-]+)?\.ttl$")
 _REFERENCE_FILE = re.compile(r"^reference(?:-[\w-]+)?\.ttl$")
 _CURATION_FILE = re.compile(r"^curation(?:-[\w-]+)?\.ttl$")
+_SUBMISSION_FILE = re.compile(r"^submission-([a-z0-9][a-z0-9-]{0,63})\.ttl$")
 
 
 def graph_for_file(path: Path) -> URIRef:
@@ -29,9 +30,11 @@ def graph_for_file(path: Path) -> URIRef:
         return G_REFERENCE
     if _CURATION_FILE.match(name):
         return G_CURATION
+    if m := _SUBMISSION_FILE.match(name):  # exported by `iacml export-submissions`
+        return GRAPH[f"submissions/{m.group(1)}"]
     raise BuildError(
         f"{path}: file name does not say its named graph; use reference-*.ttl, "
-        "source-NNN[-*].ttl or curation-*.ttl"
+        "source-NNN[-*].ttl, curation-*.ttl or submission-NAME.ttl"
     )
 
 

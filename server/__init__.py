@@ -63,7 +63,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         backend: LocalBackend | RemoteBackend = RemoteBackend(app.config["IACML_BACKEND_URL"])
     else:
         dataset = settings.dataset_path(app.config["IACML_DATASET"])
-        backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"])
+        from server.writes import journal_path
+
+        backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"],
+                               str(journal_path(app.config["IACML_JOURNAL"])))
     backend.start()
     atexit.register(backend.close)
     app.extensions["iacml.backend"] = backend
@@ -71,12 +74,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["iacml.ratelimit"] = RateLimiter(app.config["IACML_RATE_LIMIT"])
     app.extensions["iacml.yasgui_version"] = _yasgui_version()
 
-    from server import ops, sparql, ui
+    from server import gsp, ops, sparql, ui, writes
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(__import__("server.ld", fromlist=["bp"]).bp)  # linked data (issue 8)
     app.register_blueprint(__import__("server.validate", fromlist=["bp"]).bp)  # issue 9
+    app.register_blueprint(gsp.bp)  # guarded writes (issue 9)
+    writes.init_app(app)
     ops.init_app(app)
 
     @app.errorhandler(413)

@@ -6,6 +6,7 @@ same answer dict, so the blueprint does not care which one runs.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -23,8 +24,10 @@ class LocalBackend:
 
     name = "embedded"
 
-    def __init__(self, dataset: str, workers: int) -> None:
-        self.pool = QueryPool(dataset, workers)
+    def __init__(self, dataset: str, workers: int, journal: str | None = None) -> None:
+        self.pool = QueryPool(dataset, workers, journal)
+        self.dataset = Path(dataset)
+        self.journal = Path(journal) if journal else None
 
     def start(self) -> None:
         """Start the workers and wait until the dataset is loaded."""
@@ -40,13 +43,35 @@ class LocalBackend:
                 "workers_ready": self.pool.ready, "workers": self.pool.size,
                 "error": self.pool.error}
 
+    def journal_size(self) -> int:
+        """Bytes in the write journal now (0 without one)."""
+        try:
+            return self.journal.stat().st_size if self.journal else 0
+        except OSError:
+            return 0
+
+    def data_version(self) -> str:
+        """The served data version: the base build (id, dump size and time) and the
+        journal's length, so caches keyed by it change with every accepted write."""
+        build_id = self.dataset.parent / "build-id"
+        parts = [build_id.read_text(encoding="utf-8").strip() if build_id.exists()
+                 else "nobuild"]
+        if self.dataset.exists():
+            stat = self.dataset.stat()
+            parts.append(f"{stat.st_size}-{int(stat.st_mtime)}")
+        size = self.journal_size()
+        if size:
+            parts.append(f"j{size}")
+        return "-".join(parts)
+
     def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
-        """Run ``job`` in a worker within ``time_limit`` seconds."""
-        return self.pool.run(job, time_limit)
+        """Run ``job`` in a worker within ``time_limit`` seconds; the worker first
+        applies the journal up to its current end (the writes accepted so far)."""
+        return self.pool.run({**job, "journal_end": self.journal_size()}, time_limit)
 
     def counts(self, time_limit: float) -> dict[str, Any]:
         """Triples per graph ('' is the default graph) and in total."""
-        return self.pool.run({"op": "counts"}, time_limit)
+        return self.run({"op": "counts"}, time_limit)
 
 
 class RemoteBackend:

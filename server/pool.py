@@ -58,8 +58,9 @@ class Worker:
 class QueryPool:
     """Pool of ``size`` workers forked from a zygote holding the dataset at ``dataset``."""
 
-    def __init__(self, dataset: str | None, size: int = 2) -> None:
+    def __init__(self, dataset: str | None, size: int = 2, journal: str | None = None) -> None:
         self.dataset = dataset
+        self.journal = journal
         self.size = max(1, size)
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._fork_lock = threading.Lock()
@@ -93,7 +94,8 @@ class QueryPool:
             [str(PROJECT_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         self._zygote = subprocess.Popen(
             [sys.executable, "-m", "server.zygote", self.dataset or "",
-             "--fd", str(theirs.fileno())],
+             "--fd", str(theirs.fileno())]
+            + (["--journal", self.journal] if self.journal else []),
             pass_fds=[theirs.fileno()], env=env, cwd=str(PROJECT_ROOT))
         theirs.close()
         self._ctrl = ours

@@ -14,8 +14,9 @@ from flask import Request
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
-UPDATE_REFUSED = ("SPARQL Update is not accepted: this endpoint is read-only "
-                  "(the guarded write path is a separate API)")
+UPDATE_REFUSED = ("SPARQL Update is not accepted here: this endpoint is read-only for "
+                  "queries; a guarded write is a POST with update= or "
+                  "application/sparql-update and a bearer token (docs/endpoint.md, Writes)")
 
 
 class ProtocolError(Exception):
@@ -35,6 +36,7 @@ class ProtocolRequest:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     format: str | None = None
+    update: str | None = None  # a SPARQL Update (POST only): the guarded write path
 
 
 def _decode(raw: bytes, what: str) -> str:
@@ -68,6 +70,7 @@ def parse(request: Request, max_bytes: int) -> ProtocolRequest:
                                  f"{max_bytes} bytes (IACML_MAX_REQUEST_BYTES)")
     url_pairs = _pairs(request.query_string, "the query string")
     queries = _values(url_pairs, "query")
+    updates: list[str] = []
     if request.method == "POST":
         ctype = (request.mimetype or "").lower()
         body = request.get_data(cache=True)
@@ -75,14 +78,15 @@ def parse(request: Request, max_bytes: int) -> ProtocolRequest:
             raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
         if ctype == FORM:
             form_pairs = _pairs(body, "the form body")
-            if _values(form_pairs, "update") or _values(url_pairs, "update"):
-                raise ProtocolError(403, UPDATE_REFUSED)
+            if _values(url_pairs, "update"):
+                raise ProtocolError(400, "send the update in the POST body, not the URL")
+            updates = _values(form_pairs, "update")
             queries = queries + _values(form_pairs, "query")
             url_pairs = url_pairs + form_pairs
         elif ctype == DIRECT_QUERY:
             queries = queries + [_decode(body, "the query body")]
         elif ctype == DIRECT_UPDATE:
-            raise ProtocolError(403, UPDATE_REFUSED)
+            updates = [_decode(body, "the update body")]
         elif not ctype:
             raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT_QUERY}")
         else:
@@ -90,6 +94,12 @@ def parse(request: Request, max_bytes: int) -> ProtocolRequest:
                                      f"{DIRECT_QUERY}")
     elif _values(url_pairs, "update"):
         raise ProtocolError(403, UPDATE_REFUSED)
+    if updates:
+        if queries or len(updates) > 1:
+            raise ProtocolError(400, "send exactly one update and no query in one request")
+        return ProtocolRequest(query=None, update=updates[0],
+                               default_graphs=_values(url_pairs, "using-graph-uri"),
+                               named_graphs=_values(url_pairs, "using-named-graph-uri"))
     if request.method == "POST" and not queries:
         raise ProtocolError(400, "the POST holds no query")
     if len(queries) > 1:

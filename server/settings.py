@@ -71,7 +71,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Behind one trusted reverse proxy: take the client address (rate limit), "
             "scheme and host (sd:endpoint, links) from its X-Forwarded-* headers."),
     Setting("IACML_WRITE_TOKEN", "", str,
-            "Token of the guarded write path (not used by the read-only endpoint).",
+            "Write tokens of the guarded write path, as name:token pairs (space or comma "
+            "separated; the name is recorded with each write). Empty: writes are off (403).",
             secret=True),
 )
 
@@ -127,5 +128,15 @@ SETTINGS += (
     Setting("IACML_VALIDATE_MAX_BYTES", 262144, int,
             "Largest entry POST /validate accepts, in bytes (body or pasted text); "
             "larger entries get 413."),
+)
+BY_NAME.update({s.name: s for s in SETTINGS})
+
+
+# ---- guarded writes (issue 9: server/writes.py, server/gsp.py, iacml/journal.py) ----
+SETTINGS += (
+    Setting("IACML_JOURNAL", "instance/journal.jsonl", str,
+            "Path of the write journal (JSON Lines, append-only, fsynced before each 2xx); "
+            "served data = the dataset + this journal. Relative paths are resolved "
+            "against the project root; keep it outside build/ and git."),
 )
 BY_NAME.update({s.name: s for s in SETTINGS})

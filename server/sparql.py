@@ -58,11 +58,24 @@ def sparql() -> Response:
         operation = parse(request, config["IACML_MAX_REQUEST_BYTES"])
     except ProtocolError as exc:
         return error(exc.status, exc.message)
+    if operation.update is not None:
+        return _update(operation.update)
     if operation.query is None:
         return service_description(operation.format)
     g.is_query = True
     return run_query(operation.query, operation.default_graphs, operation.named_graphs,
                      operation.format)
+
+
+def _update(update: str) -> Response:
+    """A SPARQL Update: the guarded write path (server.writes)."""
+    from server.writes import WriteRefused, accepted, check_writable, refused, run_update
+
+    try:
+        return accepted(run_update(update, check_writable(request)))
+    except WriteRefused as exc:
+        g.error_message = exc.message
+        return refused(exc, request.headers.get("Accept"))
 
 
 def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
@@ -139,7 +152,12 @@ def _html(kind: str, answer: dict[str, Any], query: str, cap: int) -> str:
 
 
 def _counts() -> tuple[dict[str, int] | None, int | None]:
+    backend = current_app.extensions["iacml.backend"]
+    version = backend.data_version() if hasattr(backend, "data_version") else ""
     cache = current_app.extensions.setdefault("iacml.counts", {})
+    if cache.get("version") != version:  # keyed by the data version (writes change it)
+        cache.clear()
+        cache["version"] = version
     if "counts" not in cache:
         try:
             answer = current_app.extensions["iacml.backend"].counts(

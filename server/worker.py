@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from iacml.journal import Replayer
 from server import querytext, results
 
 COUNT_QUERY = ("SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
@@ -28,6 +29,18 @@ def load_store(path: str | None) -> ox.Store:
             ox.RdfFormat.N_QUADS
         store.bulk_load(path=path, format=rdf_format)
     return store
+
+
+#: The write journal this process follows (set in the zygote, inherited by workers).
+_JOURNAL = Replayer(None)
+
+
+def follow_journal(path: str | None, store: ox.Store) -> int:
+    """Follow the journal at ``path``: apply every complete record to ``store`` now
+    (in the zygote, before forking), and later ones before each job."""
+    global _JOURNAL
+    _JOURNAL = Replayer(path)
+    return _JOURNAL.catch_up(store)
 
 
 def _graphs(iris: list[str] | None) -> list[ox.NamedNode] | None:
@@ -51,6 +64,8 @@ def dataset_options(job: dict[str, Any], has_dataset_clause: bool) -> dict[str, 
 
 def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """Run one job against ``store`` and return the answer dict."""
+    if "journal_end" in job:  # apply the writes accepted before this job was sent
+        _JOURNAL.catch_up(store, job["journal_end"])
     op = job.get("op", "query")
     if op == "ping":
         return {"status": 200, "triples": len(store)}

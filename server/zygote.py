@@ -37,11 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dataset", nargs="?", default="")
     parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--journal", default="")
     args = parser.parse_args(argv)
     ctrl = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         store = worker.load_store(args.dataset or None)
+        worker.follow_journal(args.journal or None, store)  # forked workers start current
     except Exception as exc:
         ctrl.sendall(f"error cannot load {args.dataset}: {exc}".replace("\n", " ").encode()
                      + b"\n")

@@ -66,7 +66,7 @@ def unavailable(exc: QueryFailed) -> Response:
 def graph(name: str) -> Response:
     """A named graph's IRI: see its entry (size, dump) on the downloads page."""
     # quoted: a raw name may hold CR/LF, which must never reach a response header
-    return redirect("/download/#" + quote(name, safe=""), code=303)
+    return redirect("/download/#" + quote(name, safe="/"), code=303)
 
 
 @bp.route("/id/<path:key>")

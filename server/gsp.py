@@ -1,0 +1,112 @@
+"""``/graph``: SPARQL 1.1 Graph Store HTTP Protocol for submission graphs.
+
+``GET /graph?graph=IRI`` reads a submission graph or the log graph
+``graph/submissions`` (Turtle or N-Triples); ``PUT`` replaces a submission
+graph with the body, ``POST`` adds the body to it, ``DELETE`` drops it. Writes
+are guarded (:mod:`server.writes`): bearer token, validation of the graph as it
+would be after the change (409 with the report), durable journal.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from iacml.entries import EntryParseError, parse_entry_data
+from iacml.journal import G_SUBMISSIONS_LOG, submission_name
+from server.conneg import parse_accept
+from server.validate import INPUT_TYPES
+from server.writes import WriteRefused, accepted, check_writable, refused, writer
+
+bp = Blueprint("gsp", __name__)
+
+
+def _text(status: int, message: str) -> Response:
+    return Response(message + "\n", status, content_type="text/plain; charset=utf-8")
+
+
+def _graph_param() -> str | None:
+    values = request.args.getlist("graph")
+    return values[0] if len(values) == 1 else None
+
+
+@bp.route("/graph", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    """One Graph Store Protocol operation on ``?graph=IRI``."""
+    graph = _graph_param()
+    if graph is None:
+        return _text(400, "name exactly one graph: /graph?graph=IRI (the default graph "
+                          "is read-only; use /sparql to read it)")
+    if request.method in ("GET", "HEAD"):
+        return _read(graph)
+    try:
+        by = check_writable(request)
+        if request.method == "DELETE":
+            if submission_name(graph) is not None and writer().graph_nt(graph) is None:
+                return _text(404, f"<{graph}> does not exist")
+            return accepted(writer().commit(graph, lambda s: _drop(s, graph), by))
+        data = _body()
+        existed = submission_name(graph) is not None and writer().graph_nt(graph) is not None
+        replace = request.method == "PUT"
+        result = writer().commit(graph, lambda s: _put(s, graph, data, replace), by)
+        return accepted(result, 200 if existed else 201)
+    except WriteRefused as exc:
+        return refused(exc, request.headers.get("Accept"))
+
+
+def _read(graph: str) -> Response:
+    if submission_name(graph) is None and graph != G_SUBMISSIONS_LOG:
+        return _text(404, f"/graph serves the submission graphs and the log graph "
+                          f"<{G_SUBMISSIONS_LOG}>; read <{graph}> with /sparql or /download/")
+    data = writer().graph_nt(graph)
+    if data is None:
+        return _text(404, f"<{graph}> does not exist")
+    ranges = parse_accept(request.headers.get("Accept"))
+    wants_nt = any(m == "application/n-triples" and q > 0 for m, q in ranges) and not any(
+        m in ("text/turtle", "application/x-turtle") and q > 0 for m, q in ranges)
+    if wants_nt:
+        return Response(data, 200, content_type="application/n-triples; charset=utf-8")
+    from server.results import PREFIXES
+
+    parsed = ox.parse(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    body = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return Response(body, 200, content_type="text/turtle; charset=utf-8")
+
+
+def _body() -> ox.Store:
+    """The request body parsed as RDF triples (WriteRefused 400/413/415)."""
+    limit = int(current_app.config["IACML_VALIDATE_MAX_BYTES"])
+    if request.content_length is not None and request.content_length > limit:
+        raise WriteRefused(413, f"the body is larger than the limit of {limit} bytes "
+                                "(IACML_VALIDATE_MAX_BYTES)")
+    mimetype = (request.mimetype or "").lower()
+    parser = INPUT_TYPES.get(mimetype)
+    if parser is None or parser == "trig":
+        types = ", ".join(t for t, p in INPUT_TYPES.items() if p != "trig")
+        raise WriteRefused(415, f"unsupported Content-Type {mimetype or '(none)'!r}; send "
+                                f"one of {types}")
+    raw = request.get_data(cache=False)
+    if len(raw) > limit:
+        raise WriteRefused(413, f"the body is larger than the limit of {limit} bytes "
+                                "(IACML_VALIDATE_MAX_BYTES)")
+    try:
+        entry = parse_entry_data(raw, parser)
+    except EntryParseError as exc:
+        line = f" (line {exc.line})" if exc.line else ""
+        raise WriteRefused(400, f"the body does not parse: {exc.message}{line}") from exc
+    store = ox.Store()
+    store.load(entry.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _put(store: ox.Store, graph: str, data: ox.Store, replace: bool) -> None:
+    target = ox.NamedNode(graph)
+    if replace and store.contains_named_graph(target):
+        store.remove_graph(target)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in data)
+
+
+def _drop(store: ox.Store, graph: str) -> None:
+    target = ox.NamedNode(graph)
+    if store.contains_named_graph(target):
+        store.remove_graph(target)
