@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from iacml.paths import ProjectPaths
 from iacml.store import load_dump
+from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,3 +36,18 @@ def store(dataset_path: Path) -> ox.Store:
     """An in-memory pyoxigraph store with the built dataset (query with
     ``use_default_graph_as_union=True`` for the union of all graphs)."""
     return load_dump(dataset_path)
+
+
+@pytest.fixture(scope="module")
+def app(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app over the built dump (rate limit off), with its own dump cache folder."""
+    application = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
+                              "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache"))})
+    yield application
+    application.extensions["iacml.backend"].close()
+
+
+@pytest.fixture(scope="module")
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()

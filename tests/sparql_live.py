@@ -11,6 +11,7 @@ fixture in ``tests/fixtures/sparql/``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,3 +200,34 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or \
+    shutil.which("oxigraph")
+
+
+@contextlib.contextmanager
+def oxigraph_server(data: Path, folder: Path, *options: str) -> Iterator[str]:
+    """The PyPI ``oxigraph`` server, read-only on loopback over ``data`` loaded into a
+    RocksDB folder under ``folder``; yields its query URL and stops it afterwards."""
+    assert OXIGRAPH is not None, "the oxigraph server (pip package oxigraph) is not installed"
+    location = folder / "store"
+    subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
+                   check=True, capture_output=True, timeout=300)
+    port = free_port()
+    process = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(location),
+                                "--bind", f"127.0.0.1:{port}", *options],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

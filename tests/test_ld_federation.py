@@ -15,20 +15,15 @@ from __future__ import annotations
 import csv
 import http.server
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pyoxigraph as ox
 import pytest
-import requests
 from flask import Flask
+from sparql_live import OXIGRAPH, free_port, oxigraph_server
 
 from server import create_app
 
@@ -38,8 +33,6 @@ WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 JSON = "application/sparql-results+json"
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or \
-    shutil.which("oxigraph")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -96,12 +89,6 @@ class Endpoint(http.server.BaseHTTPRequestHandler):
         """Quiet."""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of an Oxigraph server on loopback holding the Wikidata-shaped slice."""
@@ -113,24 +100,8 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = folder / "slice.nt"
     ox.serialize((q.triple for q in wikidata_slice()), str(data),
                  format=ox.RdfFormat.N_TRIPLES)
-    location = folder / "store"
-    subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
-                   check=True, capture_output=True, timeout=120)
-    port = free_port()
-    process = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(location),
-                                "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with oxigraph_server(data, folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-from flask import Flask
 from flask.testing import FlaskClient
-
-from server import create_app
 
 ID = "https://w3id.org/iacml/id/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -28,19 +23,6 @@ PROV = "http://www.w3.org/ns/prov#"
 OA = "http://www.w3.org/ns/oa#"
 
 
-@pytest.fixture(scope="module")
-def app(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The app over the built dump, with its own dump cache folder."""
-    application = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
-                              "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache"))})
-    yield application
-    application.extensions["iacml.backend"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    """A test client of the app."""
-    return app.test_client()
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, object]]:

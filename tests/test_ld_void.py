@@ -10,17 +10,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-from flask import Flask
 from flask.testing import FlaskClient
 from pyshacl import validate
-
-from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ROOT / "tests" / "fixtures" / "ld" / "void-shapes.ttl"
@@ -35,19 +31,6 @@ def shapes() -> rdflib.Graph:
 DATASET = rdflib.URIRef("https://w3id.org/iacml/dataset")
 
 
-@pytest.fixture(scope="module")
-def app(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The app over the built dump, with its own dump cache folder."""
-    application = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
-                              "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache"))})
-    yield application
-    application.extensions["iacml.backend"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    """A test client of the app."""
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

@@ -4,27 +4,23 @@ started on loopback with the build's dump."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 from sparql_live import (
+    OXIGRAPH,
     ROOT,
     LiveServer,
     dataset,
     distinct_triples,
-    free_port,
     graph_sizes,
     live_server,
+    oxigraph_server,
 )
 
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or \
-    shutil.which("oxigraph")
 JSON = "application/sparql-results+json"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # skipped on a developer machine without the server; in CI it must be installed
@@ -36,25 +32,9 @@ pytestmark = pytest.mark.skipif(OXIGRAPH is None and not IN_CI,
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server on loopback holding the dump, union default graph on."""
     assert OXIGRAPH is not None
-    location = tmp_path_factory.mktemp("oxigraph")
-    subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(dataset())],
-                   check=True, capture_output=True, timeout=300)
-    port = free_port()
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", str(location),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with oxigraph_server(dataset(), tmp_path_factory.mktemp("oxigraph"),
+                         "--union-default-graph") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
