@@ -21,6 +21,7 @@ from server import settings
 from server.backend import LocalBackend, RemoteBackend
 from server.metrics import Metrics
 from server.ratelimit import RateLimiter
+from server.resultcache import ResultCache
 from server.settings import PROJECT_ROOT
 
 
@@ -72,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["iacml.backend"] = backend
     app.extensions["iacml.metrics"] = Metrics()
     app.extensions["iacml.ratelimit"] = RateLimiter(app.config["IACML_RATE_LIMIT"])
+    app.extensions["iacml.results"] = ResultCache(app.config["IACML_RESULT_CACHE_BYTES"])
     app.extensions["iacml.yasgui_version"] = _yasgui_version()
 
     from server import gsp, ops, sparql, ui, writes

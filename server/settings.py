@@ -59,6 +59,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IACML_RATE_LIMIT", 600, int,
             "Queries per minute allowed from one client address (429 with "
             "Retry-After beyond it); 0 turns the limit off."),
+    Setting("IACML_RESULT_CACHE_BYTES", 67108864, int,
+            "Memory for answers kept per data version (the same query, dataset and format "
+            "is answered without running again; ETag / If-None-Match gives 304). "
+            "0 turns the cache off."),
     Setting("IACML_QUERY_WORKERS", 2, int,
             "Number of query worker processes, each holding the dataset in memory."),
     Setting("IACML_SERVICE_ALLOWLIST", [], _to_list,

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from server import conneg, querytext, servicedesc
 from server.pool import PoolUnavailable, QueryTimeout
 from server.protocol import UPDATE_REFUSED, ProtocolError, parse
+from server.resultcache import answer_key
 
 bp = Blueprint("sparql", __name__)
 
@@ -20,7 +21,7 @@ CORS_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
     "Access-Control-Expose-Headers": "X-IACML-Truncated, X-IACML-Row-Cap, X-IACML-Rows, "
-                                     "Retry-After",
+                                     "X-IACML-Cache, ETag, Retry-After",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -93,9 +94,20 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
            "default_graphs": default_graphs or None,
            "named_graphs": named_graphs or None, "formats": formats,
            "row_cap": config["IACML_ROW_CAP"], "allow": config["IACML_SERVICE_ALLOWLIST"]}
+    backend = current_app.extensions["iacml.backend"]
+    cache = current_app.extensions["iacml.results"]
+    # Only the embedded store has a data version; a remote store may change under us.
+    key = (answer_key(backend.data_version(), job)
+           if cache.max_bytes > 0 and hasattr(backend, "data_version") else None)
+    etag = f'"{key}"' if key else None
+    if etag and request.method == "GET" and etag in _if_none_match():
+        return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        return _answer(cached, query, etag, hit=True)
     limit = config["IACML_QUERY_TIMEOUT"]
     try:
-        answer = current_app.extensions["iacml.backend"].run(job, limit)
+        answer = backend.run(job, limit)
     except QueryTimeout as exc:
         current_app.extensions["iacml.metrics"].count_timeout()
         return error(503, f"Query stopped: {exc} (IACML_QUERY_TIMEOUT = {limit:g} s). "
@@ -107,7 +119,14 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
         return _not_acceptable(answer["kind"], format_param)
     if status != 200:
         return error(status, answer.get("message", "query failed"))
-    return _answer(answer, query)
+    if key:
+        cache.put(key, answer)
+    return _answer(answer, query, etag, hit=False)
+
+
+def _if_none_match() -> set[str]:
+    header = request.headers.get("If-None-Match", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 def _not_acceptable(kind: str, format_param: str | None) -> Response:
@@ -118,11 +137,14 @@ def _not_acceptable(kind: str, format_param: str | None) -> Response:
     return error(406, f"no acceptable format for {kind} results")
 
 
-def _answer(answer: dict[str, Any], query: str) -> Response:
+def _answer(answer: dict[str, Any], query: str, etag: str | None = None,
+            hit: bool = False) -> Response:
     kind, fmt = answer["kind"], answer["format"]
     cap = current_app.config["IACML_ROW_CAP"]
     headers = {"X-IACML-Row-Cap": str(cap), "X-IACML-Rows": str(answer["rows"]),
-               "Vary": "Accept"}
+               "Vary": "Accept", "X-IACML-Cache": "hit" if hit else "miss"}
+    if etag:
+        headers["ETag"] = etag
     if answer["truncated"]:
         headers["X-IACML-Truncated"] = "true"
         current_app.extensions["iacml.metrics"].count_truncated()
