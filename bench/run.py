@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"build SF {factor}", flush=True)
         results["build"].append(measure_build(factor))
+    print("guarded writes and POST /validate", flush=True)
+    results["writes"] = measure_writes(3 if args.quick else 20)
     soak = args.out / "soak.json"
     if soak.exists():
         results["soak"] = json.loads(soak.read_text())
@@ -135,10 +137,25 @@ def main(argv: list[str] | None = None) -> int:
     report = render(results)
     (args.out / "report.md").write_text(report)
     print(report)
-    print("not measured: guarded writes not implemented")
     if args.update_docs:
         update_docs(ROOT / "docs" / "performance.md", report)
     return 0
+
+
+def measure_writes(repeat: int) -> dict[str, float]:
+    """Medians (s) of a guarded write of a typical entry, from request to durable 2xx,
+    of a refused write, and of POST /validate of the same entry (in-process)."""
+    import statistics
+
+    from bench.validate_bench import DEFAULT_ENTRY, bench_service
+    from bench.write_bench import measure
+
+    figures = measure(repeat)
+    first, warm = bench_service(DEFAULT_ENTRY, repeat)
+    return {"put_cold": figures["cold"], "put": statistics.median(figures["put"]),
+            "update": statistics.median(figures["update"]),
+            "refused": statistics.median(figures["refused"]),
+            "validate_first": first, "validate": statistics.median(warm), "repeat": repeat}
 
 
 if __name__ == "__main__":

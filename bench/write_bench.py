@@ -36,11 +36,8 @@ def _summary(name: str, seconds: list[float]) -> str:
             f"   max {max(seconds) * 1000:8.1f} ms")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the measurements and print them."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args(argv)
+def measure(repeat: int) -> dict[str, list[float] | float]:
+    """Seconds of each kind of write (and of the first query after one), ``repeat`` times."""
     from server import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="iacml-write-bench-"))
@@ -48,38 +45,47 @@ def main(argv: list[str] | None = None) -> int:
                       "IACML_JOURNAL": str(folder / "journal.jsonl")})
     client = app.test_client()
     body = ENTRY.read_bytes()
+    bad = body.replace(b"<ministry/HND>", b"<ministry/XYZ>")
+    figures: dict[str, list[float] | float] = {"put": [], "update": [], "refused": [],
+                                               "read": []}
     try:
-        cold, resp = _timed(lambda: client.put("/graph", query_string={"graph": SUB + "b0"},
-                                               data=body, headers=HEADERS))
-        print(f"{'guarded PUT, cold (loads checker)':<34} {cold * 1000:8.1f} ms "
-              f"(HTTP {resp.status_code})")
-        puts, updates, refused, reads = [], [], [], []
-        bad = body.replace(b"<ministry/HND>", b"<ministry/XYZ>")
-        for i in range(1, args.repeat + 1):
+        figures["cold"], resp = _timed(lambda: client.put(
+            "/graph", query_string={"graph": SUB + "b0"}, data=body, headers=HEADERS))
+        assert resp.status_code == 201, resp.data  # the bench itself must be valid
+        for i in range(1, repeat + 1):
             graph = SUB + f"b{i}"
             seconds, resp = _timed(lambda g=graph: client.put(
                 "/graph", query_string={"graph": g}, data=body, headers=HEADERS))
-            assert resp.status_code == 201, resp.data  # the bench itself must be valid
-            puts.append(seconds)
+            assert resp.status_code == 201, resp.data
+            figures["put"].append(seconds)
             update = (f'INSERT DATA {{ GRAPH <{graph}> {{ <{COOP}> '
                       f'<http://www.w3.org/2000/01/rdf-schema#comment> "bench {i}" }} }}')
             seconds, resp = _timed(lambda u=update: client.post(
                 "/sparql", data={"update": u}, headers={"Authorization": "Bearer bench"}))
-            updates.append(seconds)
+            figures["update"].append(seconds)
             seconds, resp = _timed(lambda g=graph: client.get("/sparql", query_string={
                 "query": f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"}))
-            reads.append(seconds)
+            figures["read"].append(seconds)
             seconds, resp = _timed(lambda: client.put(
                 "/graph", query_string={"graph": SUB + "bad"}, data=bad, headers=HEADERS))
-            refused.append(seconds)
-        print(_summary("guarded PUT (one cooperation)", puts))
-        print(_summary("guarded SPARQL Update (+1 triple)", updates))
-        print(_summary("violating PUT (409)", refused))
-        print(_summary("first query after a write", reads))
-        size = (folder / "journal.jsonl").stat().st_size
-        print(f"journal: {size} bytes after {2 * args.repeat + 1} accepted writes")
+            assert resp.status_code == 409, resp.data
+            figures["refused"].append(seconds)
     finally:
         app.extensions["iacml.backend"].close()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the measurements and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+    figures = measure(args.repeat)
+    print(f"{'guarded PUT, cold (loads checker)':<34} {figures['cold'] * 1000:8.1f} ms")
+    print(_summary("guarded PUT (one cooperation)", figures["put"]))
+    print(_summary("guarded SPARQL Update (+1 triple)", figures["update"]))
+    print(_summary("violating PUT (409)", figures["refused"]))
+    print(_summary("first query after a write", figures["read"]))
     return 0
 
 
