@@ -95,13 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         results = json.loads((args.out / "results.json").read_text())
         if (args.out / "soak.json").exists():
             results["soak"] = json.loads((args.out / "soak.json").read_text())
-        (args.out / "results.json").write_text(json.dumps(results, indent=1))
-        report = render(results)
-        (args.out / "report.md").write_text(report)
-        print(report)
-        if args.update_docs:
-            update_docs(ROOT / "docs" / "performance.md", report)
-        return 0
+        return _write_report(results, args)
     # SIGTERM ends the run through SystemExit, so every started server is stopped (finally).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
@@ -133,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     if soak.exists():
         results["soak"] = json.loads(soak.read_text())
     results["seconds"] = round(time.time() - started, 1)
+    return _write_report(results, args)
+
+
+def _write_report(results: dict, args: argparse.Namespace) -> int:
+    """Write results.json and report.md (and docs/performance.md if asked); print it."""
     (args.out / "results.json").write_text(json.dumps(results, indent=1))
     report = render(results)
     (args.out / "report.md").write_text(report)
