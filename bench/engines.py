@@ -1,6 +1,8 @@
 """The engines compared, each started on a free 127.0.0.1 port and stopped afterwards.
 
 - ``ours``: the app under gunicorn (server/gunicorn_conf.py), rate limit off;
+- ``ours-nocache``: the same with the result cache off (IACML_RESULT_CACHE_BYTES=0), so
+  every request runs its query: the engine and the stack without the cache;
 - ``oxigraph-mem``: ``oxigraph serve`` in memory, the dump POSTed to /store;
 - ``oxigraph-ro``: ``oxigraph serve-read-only`` on a RocksDB folder made by ``oxigraph load``;
 - ``rdflib-endpoint``: ``rdflib-endpoint serve`` (rdflib's in-memory Dataset, union default).
@@ -26,7 +28,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-ENGINES = ("ours", "oxigraph-mem", "oxigraph-ro", "rdflib-endpoint")
+ENGINES = ("ours", "ours-nocache", "oxigraph-mem", "oxigraph-ro", "rdflib-endpoint")
 
 
 def free_port() -> int:
@@ -118,14 +120,26 @@ def _spawn(argv: list[str], log: Path, env: dict[str, str] | None = None
                                 start_new_session=True)
 
 
-def _wait(engine: Engine, url: str, timeout: float, start: float) -> Engine:
+def _wait(engine: Engine, url: str, timeout: float, start: float,
+          web_workers: int = 1) -> Engine:
+    """Wait until ``url`` answers 200; for ours, until every one of its ``web_workers``
+    gunicorn processes has answered /health (a fresh connection each time, so the
+    kernel hands them to whichever worker is accepting): a server is ready when all
+    its workers are, else the first clients all land on the first worker."""
     deadline = start + timeout
+    seen: set[int] = set()
     while time.monotonic() < deadline:
         if engine.process.poll() is not None:
             engine.stop()
             raise RuntimeError(f"{engine.name} exited: {engine.log.read_text()[-1500:]}")
         try:
-            if requests.get(url, timeout=5).status_code == 200:
+            answer = requests.get(url, timeout=5)
+            if answer.status_code == 200:
+                if web_workers > 1:
+                    seen.add(answer.json().get("web_worker"))
+                    if len(seen) < web_workers:
+                        time.sleep(0.01)
+                        continue
                 engine.ready_s = time.monotonic() - start
                 return engine
         except requests.RequestException:
@@ -141,15 +155,19 @@ def start(name: str, dataset: Path, timeout: float = 900.0, **settings: str) -> 
     base = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"iacml-bench-{name}-{port}.log"
     begin = time.monotonic()
-    if name == "ours":
+    if name in ("ours", "ours-nocache"):
         env = {k: v for k, v in os.environ.items() if not k.startswith("IACML_")}
+        if name == "ours-nocache":
+            env["IACML_RESULT_CACHE_BYTES"] = "0"
         env.update({"IACML_DATASET": str(dataset), "IACML_RATE_LIMIT": "0",
                     "IACML_QUERY_WORKERS": str(os.cpu_count() or 2),
                     "IACML_BIND": f"127.0.0.1:{port}"})
         env.update(settings)
         proc = _spawn([str(BIN / "gunicorn"), "-c", "server/gunicorn_conf.py",
                        "server.wsgi:app"], log, env)
-        return _wait(Engine(name, base + "/sparql", proc, log), base + "/health", timeout, begin)
+        web_workers = int(env.get("IACML_WEB_WORKERS") or os.cpu_count() or 1)
+        return _wait(Engine(name, base + "/sparql", proc, log), base + "/health", timeout, begin,
+                     web_workers)
     if name == "oxigraph-mem":
         proc = _spawn([str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}",
                        "--union-default-graph"], log)

@@ -23,6 +23,7 @@ from server.metrics import Metrics
 from server.ratelimit import RateLimiter
 from server.resultcache import ResultCache
 from server.settings import PROJECT_ROOT
+from server.shared import SharedRateLimiter, shared_dir
 
 
 def _configure_logging() -> None:
@@ -67,12 +68,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from server.writes import journal_path
 
         backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"],
-                               str(journal_path(app.config["IACML_JOURNAL"])))
-    backend.start()
+                               str(journal_path(app.config["IACML_JOURNAL"])),
+                               app.config["IACML_LOOKUPS_IN_PROCESS"])
+    # The dataset loads in the zygote process while this one imports the blueprints.
+    backend.begin()
     atexit.register(backend.close)
     app.extensions["iacml.backend"] = backend
-    app.extensions["iacml.metrics"] = Metrics()
-    app.extensions["iacml.ratelimit"] = RateLimiter(app.config["IACML_RATE_LIMIT"])
+    share = shared_dir()  # set by gunicorn's master: state shared by its web workers
+    app.extensions["iacml.metrics"] = Metrics(share)
+    app.extensions["iacml.ratelimit"] = (
+        SharedRateLimiter(app.config["IACML_RATE_LIMIT"], share) if share
+        else RateLimiter(app.config["IACML_RATE_LIMIT"]))
     app.extensions["iacml.results"] = ResultCache(app.config["IACML_RESULT_CACHE_BYTES"])
     app.extensions["iacml.yasgui_version"] = _yasgui_version()
 
@@ -85,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(gsp.bp)  # guarded writes (issue 9)
     writes.init_app(app)
     ops.init_app(app)
+    backend.wait_ready()
 
     @app.errorhandler(413)
     def _too_large(_exc: Exception) -> tuple[str, int, dict[str, str]]:

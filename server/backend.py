@@ -12,6 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
+from server.lookup import LocalLookups, is_lookup
 from server.pool import PoolUnavailable, QueryPool, QueryTimeout
 from server.results import prologue
 from server.worker import serialise
@@ -24,14 +25,33 @@ class LocalBackend:
 
     name = "embedded"
 
-    def __init__(self, dataset: str, workers: int, journal: str | None = None) -> None:
+    def __init__(self, dataset: str, workers: int, journal: str | None = None,
+                 lookups_in_process: bool = True) -> None:
         self.pool = QueryPool(dataset, workers, journal)
         self.dataset = Path(dataset)
         self.journal = Path(journal) if journal else None
+        self.lookups = LocalLookups(dataset, journal) if lookups_in_process else None
+        self.lookups_answered = 0
+        self._base_version = self._read_base_version()
 
     def start(self) -> None:
         """Start the workers and wait until the dataset is loaded."""
-        self.pool.start(wait=True)
+        self.begin()
+        self.wait_ready()
+
+    def begin(self) -> None:
+        """Start the zygote loading the dataset, without waiting for it."""
+        self.pool.start(wait=False)
+
+    def wait_ready(self) -> None:
+        """Load the in-process copy for lookups (the zygote loads meanwhile, in its
+        own process) and wait until the workers are forked."""
+        if self.lookups is not None:
+            try:
+                self.lookups.load()
+            except (OSError, SyntaxError, ValueError):
+                self.lookups = None  # the pool reports the broken dataset in /health
+        self.pool.wait_started()
 
     def close(self) -> None:
         """Stop the idle workers."""
@@ -51,23 +71,31 @@ class LocalBackend:
             return 0
 
     def data_version(self) -> str:
-        """The served data version: the base build (id, dump size and time) and the
-        journal's length, so caches keyed by it change with every accepted write."""
+        """The served data version: the base build the workers loaded (id, dump size and
+        time, read once at start) and the journal's length, so caches keyed by it
+        change with every accepted write."""
+        size = self.journal_size()
+        return f"{self._base_version}-j{size}" if size else self._base_version
+
+    def _read_base_version(self) -> str:
         build_id = self.dataset.parent / "build-id"
         parts = [build_id.read_text(encoding="utf-8").strip() if build_id.exists()
                  else "nobuild"]
         if self.dataset.exists():
             stat = self.dataset.stat()
             parts.append(f"{stat.st_size}-{int(stat.st_mtime)}")
-        size = self.journal_size()
-        if size:
-            parts.append(f"j{size}")
         return "-".join(parts)
 
     def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
         """Run ``job`` in a worker within ``time_limit`` seconds; the worker first
         applies the journal up to its current end (the writes accepted so far)."""
-        return self.pool.run({**job, "journal_end": self.journal_size()}, time_limit)
+        job = {**job, "journal_end": self.journal_size()}
+        if (self.lookups is not None and job.get("op") == "query"
+                and not job.get("default_graphs") and not job.get("named_graphs")
+                and is_lookup(job["query"])):
+            self.lookups_answered += 1
+            return self.lookups.run(job)
+        return self.pool.run(job, time_limit)
 
     def counts(self, time_limit: float) -> dict[str, Any]:
         """Triples per graph ('' is the default graph) and in total."""
@@ -91,7 +119,16 @@ class RemoteBackend:
 
     def start(self) -> None:
         """Start the local syntax-checking worker."""
-        self.checker.start(wait=True)
+        self.begin()
+        self.wait_ready()
+
+    def begin(self) -> None:
+        """Start the checking worker without waiting for it."""
+        self.checker.start(wait=False)
+
+    def wait_ready(self) -> None:
+        """Wait until the checking worker is up."""
+        self.checker.wait_started()
 
     def close(self) -> None:
         """Stop the checking worker."""

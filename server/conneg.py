@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from server.results import BOOLEAN_FORMATS, FORMAT_ALIASES, GRAPH_FORMATS, SOLUTION_FORMATS
 
 FormatTable = dict[str, tuple[str, tuple[str, ...]]]
@@ -88,15 +90,24 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
     return best_name
 
 
-def negotiate_all(accept: str | None, format_param: str | None) -> dict[str, str | None]:
-    """Format per result kind (None where nothing acceptable exists)."""
+@functools.lru_cache(maxsize=512)
+def _negotiate_all(accept: str | None,
+                   format_param: str | None) -> tuple[tuple[str, str | None], ...]:
     out: dict[str, str | None] = {}
     for kind in TABLES:
         try:
             out[kind] = negotiate(kind, accept, format_param)
         except NotAcceptable:
             out[kind] = None
-    return out
+    return tuple(out.items())
+
+
+def negotiate_all(accept: str | None, format_param: str | None) -> dict[str, str | None]:
+    """Format per result kind (None where nothing acceptable exists).
+
+    Clients send the same few Accept headers again and again, so the answer is
+    memoised (a bounded LRU of 512 header/parameter pairs)."""
+    return dict(_negotiate_all(accept, format_param))
 
 
 def media_type(kind: str, name: str) -> str:

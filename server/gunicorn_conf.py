@@ -1,15 +1,20 @@
 """gunicorn settings for the endpoint (``gunicorn -c server/gunicorn_conf.py server.wsgi:app``).
 
-One web worker with threads: the query work happens in the app's own pool of
-query worker processes (IACML_QUERY_WORKERS), so more gunicorn workers would
-only multiply the memory held by copies of the dataset.  Bind address and
-port: IACML_BIND (default 127.0.0.1:8000).
+IACML_WEB_WORKERS web worker processes (default: one per core), each with
+IACML_HTTP_THREADS threads.  The Python request path (HTTP parsing, routing,
+content negotiation, logging) holds the GIL, so one process serves at most one
+core's worth of requests: a process per core is what lets the endpoint use the
+machine.  Each web worker has its own query worker pool (IACML_QUERY_WORKERS)
+and its own in-process copy of the store for lookups, so memory grows with it.
+Bind address and port: IACML_BIND (default 127.0.0.1:8000).
 """
 
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("IACML_BIND", "127.0.0.1:8000")
-workers = 1
+workers = int(os.environ.get("IACML_WEB_WORKERS") or os.cpu_count() or 1)
 worker_class = "gthread"
 threads = int(os.environ.get("IACML_HTTP_THREADS", "8"))
 timeout = 120
@@ -21,3 +26,14 @@ loglevel = "info"
 # gunicorn >= 25 opens a control socket at one fixed path per user: several
 # servers (tests, a second instance) would fight over it, and nothing here uses it.
 control_socket_disable = True
+
+
+def on_starting(server: object) -> None:
+    """Create the folder the web workers share (metrics, rate limits: server.shared);
+    the workers, forked later, inherit its path."""
+    os.environ["IACML_SHARED_DIR"] = tempfile.mkdtemp(prefix="iacml-shared-")
+
+
+def on_exit(server: object) -> None:
+    """Remove the shared folder when the server stops."""
+    shutil.rmtree(os.environ.get("IACML_SHARED_DIR", ""), ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 import time
 from importlib import metadata
@@ -11,6 +12,7 @@ from importlib import metadata
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 
 from server import settings
+from server.metrics import Gauges
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("iacml.access")
@@ -28,6 +30,7 @@ def health() -> Response:
     """200 with the triple count when the store is loaded, else 503."""
     state = current_app.extensions["iacml.backend"].health()
     state["status"] = "ok" if state["loaded"] else "unavailable"
+    state["web_worker"] = os.getpid()  # gunicorn runs several: lets a client see them all
     response = jsonify(state)
     response.status_code = 200 if state["loaded"] else 503
     return response
@@ -35,20 +38,30 @@ def health() -> Response:
 
 @bp.route("/metrics")
 def metrics() -> Response:
-    """Prometheus text exposition of request, latency, timeout and error metrics."""
-    backend = current_app.extensions["iacml.backend"]
+    """Prometheus text exposition of request, latency, timeout and error metrics
+    (every web worker's counts added up)."""
+    text = current_app.extensions["iacml.metrics"].render()
+    return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def gauges(app: Flask) -> Gauges:
+    """This worker's gauges, with how they combine across web workers."""
+    backend = app.extensions["iacml.backend"]
     state = backend.health() if backend.name == "embedded" else {}
-    gauges = {
+    out: Gauges = {
         "iacml_store_triples": ("Quads loaded in each query worker.",
-                                float(state.get("triples") or 0)),
-        "iacml_query_workers_ready": ("Idle query worker processes.",
-                                      float(state.get("workers_ready") or 0)),
+                                float(state.get("triples") or 0), "max"),
+        "iacml_query_workers_ready": ("Idle query worker processes (all web workers).",
+                                      float(state.get("workers_ready") or 0), "sum"),
     }
     if backend.name == "embedded":
-        gauges["iacml_query_worker_restarts"] = ("Workers replaced (killed at the time limit "
-                                                 "or died).", float(backend.pool.restarts))
-    text = current_app.extensions["iacml.metrics"].render(gauges)
-    return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
+        out["iacml_query_worker_restarts"] = (
+            "Workers replaced (killed at the time limit or died).",
+            float(backend.pool.restarts), "sum")
+        out["iacml_lookups_in_process"] = (
+            "Lookups by IRI answered in the web process (no worker hand-off).",
+            float(backend.lookups_answered), "sum")
+    return out
 
 
 def _wants_html() -> bool:
@@ -92,6 +105,7 @@ def version() -> Response:
 def init_app(app: Flask) -> None:
     """Register the blueprint, request timing, metrics and the JSON access log."""
     app.register_blueprint(bp)
+    app.extensions["iacml.metrics"].gauges = lambda: gauges(app)
 
     @app.before_request
     def _start() -> None:

@@ -65,6 +65,7 @@ class QueryPool:
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._fork_lock = threading.Lock()
         self._closed = False
+        self._starter: threading.Thread | None = None
         self._zygote: subprocess.Popen[bytes] | None = None
         self._ctrl: socket.socket | None = None
         self._ctrl_file: Any = None
@@ -81,11 +82,16 @@ class QueryPool:
         With ``wait`` this returns once the dataset is loaded (or failed);
         otherwise loading goes on in a background thread.
         """
-        thread = threading.Thread(target=self._start, args=(timeout,), daemon=True,
-                                  name="iacml-zygote-start")
-        thread.start()
+        self._starter = threading.Thread(target=self._start, args=(timeout,), daemon=True,
+                                         name="iacml-zygote-start")
+        self._starter.start()
         if wait:
-            thread.join(timeout)
+            self.wait_started(timeout)
+
+    def wait_started(self, timeout: float = 600.0) -> None:
+        """Wait until a :meth:`start` without ``wait`` has loaded the dataset (or failed)."""
+        if self._starter is not None:
+            self._starter.join(timeout)
 
     def _start(self, timeout: float) -> None:
         ours, theirs = socket.socketpair()

@@ -47,6 +47,7 @@ class QueryFacts:
     form: str | None = None
     has_dataset_clause: bool = False
     has_service: bool = False
+    has_prefixed_name: bool = False
 
     @property
     def is_graph_form(self) -> bool:
@@ -67,6 +68,7 @@ def analyse(query: str) -> QueryFacts:
         elif kind == "word":
             word = match.group()
             if ":" in word:
+                facts.has_prefixed_name = True
                 continue
             upper = word.upper()
             if facts.form is None and depth == 0 and (upper in FORMS or upper in UPDATE_WORDS):
@@ -113,13 +115,14 @@ def _service_endpoints(query: str, prefixes: dict[str, str] | None = None) -> li
 
 
 def check_service(query: str, allow_list: list[str],
-                  prefixes: dict[str, str] | None = None) -> None:
+                  prefixes: dict[str, str] | None = None,
+                  facts: QueryFacts | None = None) -> None:
     """Raise :class:`ServiceRefused` unless every SERVICE endpoint is allowed.
 
     Run before the query is evaluated: pyoxigraph would call any SERVICE IRI
     itself.  A query whose SERVICE clauses cannot be read is refused too.
     """
-    if not analyse(query).has_service:
+    if not (facts or analyse(query)).has_service:
         return
     try:
         endpoints = _service_endpoints(query, prefixes)

@@ -65,6 +65,12 @@ SETTINGS: tuple[Setting, ...] = (
             "0 turns the cache off."),
     Setting("IACML_QUERY_WORKERS", 2, int,
             "Number of query worker processes, each holding the dataset in memory."),
+    Setting("IACML_LOOKUPS_IN_PROCESS", True,
+            lambda v: v if isinstance(v, bool) else _to_bool(str(v)),
+            "Answer lookups by IRI (one triple pattern with a constant subject, whose cost "
+            "is bounded by that subject's statements) from a copy of the store in the web "
+            "process instead of a worker: faster, at the cost of one more copy of the data "
+            "in memory. Every other query runs in a killable worker."),
     Setting("IACML_SERVICE_ALLOWLIST", [], _to_list,
             "Endpoints a query may call with SERVICE (space or comma separated IRIs). "
             "Empty: every SERVICE clause is refused with 403."),

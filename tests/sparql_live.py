@@ -166,17 +166,22 @@ def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     atexit.register(server.stop)
     deadline = time.monotonic() + 120
+    web_workers = int(settings.get("IACML_WEB_WORKERS") or os.cpu_count() or 1)
+    seen: set[int] = set()
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
         try:
-            status = requests.get(server.base + "/health", timeout=30).status_code
-            if status == 200 or not expect_healthy:
+            health = requests.get(server.base + "/health", timeout=30)
+            if health.status_code == 200:
+                # ready when every web worker answers (a new connection each time)
+                seen.add(health.json()["web_worker"])
+            if len(seen) >= web_workers or (health.status_code != 200 and not expect_healthy):
                 _servers[key] = server
                 return server
         except requests.RequestException:
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     server.stop()
     raise RuntimeError(f"gunicorn did not become healthy: {log.read_text()[-2000:]}")
 

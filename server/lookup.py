@@ -1,0 +1,190 @@
+"""Lookups by IRI, answered in the web process without a worker hand-off.
+
+Every query normally runs in a killable worker process (:mod:`server.pool`):
+pyoxigraph cannot be interrupted, so only a separate process can be stopped at
+the time limit.  That safety costs a hand-off (~0.5 ms of pickling, pipes and
+context switches) on every request, which dominates the cost of the commonest
+linked-data question, "what do you say about <this IRI>?".
+
+A lookup cannot run away: it is one triple pattern with a constant subject, so
+its answer is at most the statements of that subject (plus, for ``DESCRIBE``,
+the blank nodes they reach), read from the store's subject index.  Such
+queries are recognised here, conservatively, from their tokens, and answered by
+an in-process copy of the store.  Anything the recognizer is not sure of (a
+second pattern, a FILTER, a path, a variable subject, a dataset clause, a
+triple-quoted string, an odd prefixed name...) goes to a worker as before, so a
+mistake here can only cost speed, never the time limit.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from iacml.journal import Replayer
+
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+# A deliberately narrow prefixed name: letters, digits, _ and - (no dots, escapes or %).
+_PNAME = (r"[A-Za-z][A-Za-z0-9_\-]*:[A-Za-z0-9_][A-Za-z0-9_\-]*"
+          r"|[A-Za-z][A-Za-z0-9_\-]*:|:[A-Za-z0-9_\-]*")
+_TOKEN = re.compile(
+    rf"""
+    (?P<space>[ \t\r\n]+|\#[^\n\r]*)
+  | (?P<iri>{_IRI})
+  | (?P<var>[?$][A-Za-z0-9_]+)
+  | (?P<literal>(?:"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+                (?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:{_IRI}|{_PNAME}))?)
+  | (?P<pname>{_PNAME})
+  | (?P<number>\d+)
+  | (?P<word>[A-Za-z]+)
+  | (?P<punct>[{{}}.*])
+    """,
+    re.VERBOSE,
+)
+
+
+def _tokens(query: str) -> list[tuple[str, str]] | None:
+    """(kind, text) tokens without spaces and comments; None if a character is not
+    covered by the narrow token set (the query is then not a lookup)."""
+    found: list[tuple[str, str]] = []
+    position = 0
+    while position < len(query):
+        match = _TOKEN.match(query, position)
+        if match is None:
+            return None
+        position = match.end()
+        kind = match.lastgroup or ""
+        if kind == "space":
+            continue
+        text = match.group()
+        if kind == "word":
+            text = text.upper()
+            if text in {"TRUE", "FALSE"}:
+                kind = "literal"
+        found.append((kind, text))
+    return found
+
+
+_CONSTANT = {"iri", "pname"}
+_PREDICATE = {"iri", "pname", "var"}
+_OBJECT = {"iri", "pname", "var", "literal", "number"}
+
+
+def is_lookup(query: str) -> bool:
+    """True if ``query`` is a lookup by IRI (its cost is bounded by one subject's
+    statements): an optional prologue of PREFIX/BASE declarations, then
+
+    - ``SELECT [DISTINCT|REDUCED] (?v ...|*) [WHERE] { S P O [.] } [LIMIT n] [OFFSET n]``
+    - ``ASK [WHERE] { S P O [.] }``
+    - ``DESCRIBE S``
+
+    where S is an IRI or prefixed name, P a variable, IRI, prefixed name or ``a``,
+    and O a variable, IRI, prefixed name, literal or number.
+    """
+    tokens = _tokens(query)
+    if not tokens:
+        return False
+    i = 0
+    while i < len(tokens) and tokens[i] in {("word", "PREFIX"), ("word", "BASE")}:
+        if tokens[i][1] == "PREFIX":
+            if not (i + 2 < len(tokens) and tokens[i + 1][0] == "pname"
+                    and tokens[i + 1][1].endswith(":") and tokens[i + 2][0] == "iri"):
+                return False
+            i += 3
+        else:
+            if not (i + 1 < len(tokens) and tokens[i + 1][0] == "iri"):
+                return False
+            i += 2
+    rest = tokens[i:]
+    if not rest:
+        return False
+    form = rest[0]
+    if form == ("word", "DESCRIBE"):
+        return len(rest) == 2 and rest[1][0] in _CONSTANT
+    if form == ("word", "ASK"):
+        body = rest[1:]
+        if body[:1] == [("word", "WHERE")]:
+            body = body[1:]
+        return _pattern(body) == len(body)
+    if form != ("word", "SELECT"):
+        return False
+    j = 1
+    if j < len(rest) and rest[j] in {("word", "DISTINCT"), ("word", "REDUCED")}:
+        j += 1
+    if j < len(rest) and rest[j] == ("punct", "*"):
+        j += 1
+    else:
+        start = j
+        while j < len(rest) and rest[j][0] == "var":
+            j += 1
+        if j == start:
+            return False
+    if j < len(rest) and rest[j] == ("word", "WHERE"):
+        j += 1
+    used = _pattern(rest[j:])
+    if used is None:
+        return False
+    return _modifiers(rest[j + used:])
+
+
+def _pattern(tokens: list[tuple[str, str]]) -> int | None:
+    """Length of ``{ S P O [.] }`` at the start of ``tokens``, or None."""
+    if len(tokens) < 5 or tokens[0] != ("punct", "{"):
+        return None
+    subject, predicate, obj = tokens[1:4]
+    if subject[0] not in _CONSTANT:
+        return None
+    if predicate[0] not in _PREDICATE and predicate != ("word", "A"):
+        return None
+    if obj[0] not in _OBJECT:
+        return None
+    end = 4
+    if tokens[end] == ("punct", "."):
+        end += 1
+    return end + 1 if end < len(tokens) and tokens[end] == ("punct", "}") else None
+
+
+def _modifiers(tokens: list[tuple[str, str]]) -> bool:
+    """Only LIMIT n and OFFSET n may follow the pattern (each at most once)."""
+    seen: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
+        if word[0] != "word" or word[1] not in {"LIMIT", "OFFSET"} or word[1] in seen:
+            return False
+        if i + 1 >= len(tokens) or tokens[i + 1][0] != "number":
+            return False
+        seen.add(word[1])
+        i += 2
+    return True
+
+
+class LocalLookups:
+    """An in-process copy of the store for lookups, kept current with the write journal."""
+
+    def __init__(self, dataset: str, journal: str | None) -> None:
+        self.dataset = dataset
+        self.store: ox.Store | None = None
+        self._replayer = Replayer(journal)
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load the dataset (and the journal so far) into memory."""
+        from server.worker import load_store  # the workers' own loader: the same data
+
+        store = load_store(self.dataset if Path(self.dataset).exists() else None)
+        self._replayer.catch_up(store)
+        self.store = store
+
+    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        """Answer a lookup job exactly as a worker would (same code, same output)."""
+        from server.worker import execute
+
+        assert self.store is not None
+        with self._lock:  # one replay at a time; queries themselves run concurrently
+            self._replayer.catch_up(self.store, job.get("journal_end"))
+        return execute(self.store, {k: v for k, v in job.items() if k != "journal_end"})
