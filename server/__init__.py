@@ -18,6 +18,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import settings
+from server.accesslog import BatchedStreamHandler
 from server.backend import LocalBackend, RemoteBackend
 from server.metrics import Metrics
 from server.ratelimit import RateLimiter
@@ -30,7 +31,9 @@ def _configure_logging() -> None:
     for name in ("iacml.access", "iacml.pool"):
         logger = logging.getLogger(name)
         if not logger.handlers:
-            handler = logging.StreamHandler(sys.stderr)
+            # one line per request: written in batches (server/accesslog.py)
+            handler: logging.Handler = (BatchedStreamHandler(sys.stderr) if name == "iacml.access"
+                                        else logging.StreamHandler(sys.stderr))
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 import requests
@@ -73,9 +74,14 @@ def test_version(server: LiveServer) -> None:
 
 def test_access_log_is_json_lines(server: LiveServer) -> None:
     requests.get(server.endpoint, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
-    records = [json.loads(line) for line in server.log.read_text().splitlines()
-               if line.startswith("{")]
-    queries = [r for r in records if r["path"] == "/sparql" and r["status"] == 200]
+    deadline = time.monotonic() + 5  # lines are written in batches, every 0.2 s
+    while True:
+        records = [json.loads(line) for line in server.log.read_text().splitlines()
+                   if line.startswith("{")]
+        queries = [r for r in records if r["path"] == "/sparql" and r["status"] == 200]
+        if queries or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert queries
     assert {"ts", "client", "method", "path", "status", "ms", "bytes"} <= set(queries[-1])
 
