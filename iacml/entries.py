@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from .errors import BuildError
-from .loading import load_shapes
+from .loading import load_shapes, not_an_iri
 from .namespaces import G_ONTOLOGY, G_REFERENCE
 from .paths import ProjectPaths
 from .quotes import QuoteProblem, load_source_texts, resolve_passages
@@ -77,18 +77,28 @@ def parse_entry_data(data: bytes | str, fmt: str) -> Graph:
         with warnings.catch_warnings():  # rdflib's own parsers use its deprecated APIs
             warnings.simplefilter("ignore", DeprecationWarning)
             if fmt not in ("trig", "nquads"):
-                return Graph().parse(data=raw, format=fmt)
+                return _checked_iris(Graph().parse(data=raw, format=fmt), fmt)
             dataset = Dataset()
             dataset.parse(data=raw, format=fmt)
         graph = Graph()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             graph.add((s, p, o))
-        return graph
+        return _checked_iris(graph, fmt)
+    except EntryParseError:
+        raise
     except Exception as exc:  # rdflib raises many types; all are input errors here
         line = _error_line(exc, raw, fmt)
         text = " ".join(str(exc).split())[:500]
         where = f"line {line}: " if line else ""
         raise EntryParseError(f"cannot parse as {fmt}: {where}{text}", line) from exc
+
+
+def _checked_iris(graph: Graph, fmt: str) -> Graph:
+    """``graph`` if every IRI in it is one (see :func:`iacml.loading.not_an_iri`)."""
+    bad = not_an_iri(graph)
+    if bad is not None:
+        raise EntryParseError(f"cannot parse as {fmt}: {bad}", None)
+    return graph
 
 
 def _refuse_remote_contexts(raw: bytes) -> None:

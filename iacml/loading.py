@@ -40,15 +40,39 @@ def graph_for_file(path: Path) -> URIRef:
 
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
     """Parse one Turtle file, raising BuildError naming the file and line on a syntax error."""
-    graph = into if into is not None else Graph()
+    parsed = Graph()
     try:
-        graph.parse(path, format="turtle")
+        parsed.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several types; all are input errors here
         message = str(exc).strip().splitlines()
         line = _line_of(str(exc))
         where = f"{path}:{line}" if line else str(path)
         raise BuildError(f"{where}: Turtle syntax error: {' '.join(message)[:500]}") from exc
-    return graph
+    bad = not_an_iri(parsed)
+    if bad is not None:
+        raise BuildError(f"{path}: Turtle syntax error: {bad}")
+    if into is None:
+        return parsed
+    into += parsed
+    return into
+
+
+#: Characters RDF 1.1 Turtle's IRIREF forbids (spaces and controls included).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def not_an_iri(graph: Graph) -> str | None:
+    """A message naming the first IRI of ``graph`` that is not one, else None.
+
+    rdflib's parsers let some through (an unclosed ``<`` swallows the text up to
+    the next ``>``); such a term can be neither stored nor written back."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and _NOT_IN_IRI.search(term):
+                shown = " ".join(str(term).split())[:120]
+                return (f"<{shown}> is not an IRI (spaces, line breaks and "
+                        "<>\"{}|^`\\ are not allowed in one: is a '>' missing?)")
+    return None
 
 
 def _line_of(message: str) -> int | None:

@@ -85,6 +85,18 @@ def test_turtle_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert "syntax error" in message
 
 
+def test_unclosed_iri_is_a_syntax_error(tmp_path: Path) -> None:
+    # rdflib reads an unclosed '<' up to the next '>' as one "IRI" with spaces in it
+    paths = mini_project(tmp_path, "source-003.ttl", """
+        <activity/20/a> a iacml:Activity .
+        <activity/20/b a iacml:Activity .
+        <activity/20/c> a iacml:Activity .
+    """)
+    message = build_error(paths)
+    assert "source-003.ttl" in message and "is not an IRI" in message, message
+    assert "activity/20/b a iacml:Activity" in message, message
+
+
 def test_provider_is_recipient(tmp_path: Path) -> None:
     paths = mini_project(tmp_path, "source-003.ttl", f"""
         <cooperation/20/col-hnd-test> a iacml:BilateralCooperation ;

@@ -186,6 +186,17 @@ def test_broken_ntriples_and_jsonld_say_the_line(client) -> None:
     assert response.status_code == 400 and response.get_json()["line"] == 3
 
 
+def test_unclosed_iri_is_400_not_500(client) -> None:
+    # found by `make fuzz`: rdflib accepted "<cooperation... ." up to the next '>' as an
+    # IRI with line breaks in it, and writing it out failed with a 500
+    entry = fixture("valid-cooperation")
+    start = entry.index(b"<cooperation")
+    broken = entry[:start] + b"< .\n\n# a comment\n" + entry[start:]
+    response = post(client, broken)
+    assert response.status_code == 400
+    assert "is not an IRI" in response.get_json()["error"]
+
+
 def test_oversized_entry_is_413(client) -> None:
     body = fixture("valid-cooperation") + b"\n" + b"#" * LIMIT
     assert post(client, body).status_code == 413
