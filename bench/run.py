@@ -92,11 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rerender", action="store_true",
                         help="only rewrite report.md (and the docs table) from results.json, "
                              "taking in the latest soak.json")
+    parser.add_argument("--add-scales", type=Path, nargs="*", default=[],
+                        help="with --rerender: results.json files of other runs whose scales "
+                             "are added to the report (e.g. an SF 100 run, which is long)")
     args = parser.parse_args(argv)
     if args.rerender:
         results = json.loads((args.out / "results.json").read_text())
         if (args.out / "soak.json").exists():
             results["soak"] = json.loads((args.out / "soak.json").read_text())
+        for other in args.add_scales:
+            earlier = json.loads(other.read_text())
+            known = {s["factor"] for s in results["scales"]}
+            results["scales"] += [{**s, "note": f"from {other} ({earlier['started']})"}
+                                  for s in earlier["scales"] if s["factor"] not in known]
+        results["scales"].sort(key=lambda s: s["factor"])
         return _write_report(results, args)
     # SIGTERM ends the run through SystemExit, so every started server is stopped (finally).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ["SF 1: median p50 ratio ours / oxigraph", "≥ 20× faster than rdflib-endpoint",
            "repeated query", "throughput, 8 clients", "overhead over in-process pyoxigraph",
@@ -34,7 +36,8 @@ def test_quick_benchmark_runs_end_to_end(tmp_path: Path, dataset_path: Path) -> 
         assert any(target in line for line in marks), f"no target row for {target!r}"
     results = json.loads((tmp_path / "results.json").read_text())
     engines = results["scales"][0]["engines"]
-    assert set(engines) == {"ours", "oxigraph-mem", "oxigraph-ro", "rdflib-endpoint"}
+    assert set(engines) == {"ours", "ours-nocache", "oxigraph-mem", "oxigraph-ro",
+                            "rdflib-endpoint"}
     for name, figures in engines.items():
         assert "queries" in figures, f"{name} did not run: {figures}"
         failed = {q: f["errors"] for q, f in figures["queries"].items() if f["errors"]}
@@ -43,6 +46,22 @@ def test_quick_benchmark_runs_end_to_end(tmp_path: Path, dataset_path: Path) -> 
     sizes = {q: f["size"] for q, f in engines["ours"]["queries"].items()}
     assert sizes == {q: f["size"] for q, f in engines["oxigraph-mem"]["queries"].items()}, \
         "ours and the Oxigraph server disagree on a result size"
+    assert sizes == {q: f["size"] for q, f in engines["ours-nocache"]["queries"].items()}, \
+        "ours answers differently with and without its result cache"
     if shutil.which("wrk"):
         for name in ("ours", "oxigraph-mem", "rdflib-endpoint"):
             assert engines[name]["load_lookup"]["requests"] > 0, engines[name]["load_lookup"]
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_ceiling_benchmark_runs(tmp_path: Path) -> None:
+    out = tmp_path / "ceiling.json"
+    proc = subprocess.run([sys.executable, "-m", "bench.ceiling", "--seconds", "1",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=180)
+    print(proc.stdout[-3000:])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = {row["server"]: row for row in json.loads(out.read_text())["rows"]}
+    assert set(rows) == {"hello_wsgi", "hello_flask", "pyoxigraph_minimal", "ours",
+                         "oxigraph-mem"}
+    assert all(row["rps"] > 0 and row["errors"] == 0 for row in rows.values()), rows
