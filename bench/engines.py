@@ -26,6 +26,8 @@ from pathlib import Path
 
 import requests
 
+from server import settings as server_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ENGINES = ("ours", "ours-nocache", "oxigraph-mem", "oxigraph-ro", "rdflib-endpoint")
@@ -165,7 +167,7 @@ def start(name: str, dataset: Path, timeout: float = 900.0, **settings: str) -> 
         env.update(settings)
         proc = _spawn([str(BIN / "gunicorn"), "-c", "server/gunicorn_conf.py",
                        "server.wsgi:app"], log, env)
-        web_workers = int(env.get("IACML_WEB_WORKERS") or os.cpu_count() or 1)
+        web_workers = server_settings.web_workers(env)
         return _wait(Engine(name, base + "/sparql", proc, log), base + "/health", timeout, begin,
                      web_workers)
     if name == "oxigraph-mem":

@@ -1,6 +1,6 @@
 """gunicorn settings for the endpoint (``gunicorn -c server/gunicorn_conf.py server.wsgi:app``).
 
-IACML_WEB_WORKERS web worker processes (default: one per core), each with
+IACML_WEB_WORKERS web worker processes (default: one per core, at most 8), each with
 IACML_HTTP_THREADS threads.  The Python request path (HTTP parsing, routing,
 content negotiation, logging) holds the GIL, so one process serves at most one
 core's worth of requests: a process per core is what lets the endpoint use the
@@ -13,8 +13,10 @@ import os
 import shutil
 import tempfile
 
+from server.settings import web_workers
+
 bind = os.environ.get("IACML_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("IACML_WEB_WORKERS") or os.cpu_count() or 1)
+workers = web_workers()
 worker_class = "gthread"
 threads = int(os.environ.get("IACML_HTTP_THREADS", "8"))
 timeout = 120

@@ -150,3 +150,10 @@ SETTINGS += (
             "against the project root; keep it outside build/ and git."),
 )
 BY_NAME.update({s.name: s for s in SETTINGS})
+
+
+def web_workers(environ: Mapping[str, str] | None = None) -> int:
+    """gunicorn web workers (IACML_WEB_WORKERS): by default one per core, at most 8,
+    since each holds its own copies of the data (read by server/gunicorn_conf.py)."""
+    environ = os.environ if environ is None else environ
+    return int(environ.get("IACML_WEB_WORKERS") or min(os.cpu_count() or 1, 8))

@@ -27,6 +27,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
+from server import settings as server_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "sparql" / "small.nq"
 BUILT = ROOT / "build" / "iacml.nq"
@@ -166,7 +168,7 @@ def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     atexit.register(server.stop)
     deadline = time.monotonic() + 120
-    web_workers = int(settings.get("IACML_WEB_WORKERS") or os.cpu_count() or 1)
+    web_workers = server_settings.web_workers(settings)
     seen: set[int] = set()
     while time.monotonic() < deadline:
         if process.poll() is not None:
