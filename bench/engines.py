@@ -27,6 +27,7 @@ from pathlib import Path
 import requests
 
 from server import settings as server_settings
+from server.readiness import wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -124,30 +125,16 @@ def _spawn(argv: list[str], log: Path, env: dict[str, str] | None = None
 
 def _wait(engine: Engine, url: str, timeout: float, start: float,
           web_workers: int = 1) -> Engine:
-    """Wait until ``url`` answers 200; for ours, until every one of its ``web_workers``
-    gunicorn processes has answered /health (a fresh connection each time, so the
-    kernel hands them to whichever worker is accepting): a server is ready when all
-    its workers are, else the first clients all land on the first worker."""
-    deadline = start + timeout
-    seen: set[int] = set()
-    while time.monotonic() < deadline:
-        if engine.process.poll() is not None:
-            engine.stop()
-            raise RuntimeError(f"{engine.name} exited: {engine.log.read_text()[-1500:]}")
-        try:
-            answer = requests.get(url, timeout=5)
-            if answer.status_code == 200:
-                if web_workers > 1:
-                    seen.add(answer.json().get("web_worker"))
-                    if len(seen) < web_workers:
-                        time.sleep(0.01)
-                        continue
-                engine.ready_s = time.monotonic() - start
-                return engine
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
+    """Wait until ``url`` answers 200 (for ours: from each of its web workers);
+    record the time taken as ``engine.ready_s``."""
+    state = wait_until_serving(url, start + timeout, lambda: engine.process.poll() is None,
+                               web_workers)
+    if state == "ready":
+        engine.ready_s = time.monotonic() - start
+        return engine
     engine.stop()
+    if state == "exited":
+        raise RuntimeError(f"{engine.name} exited: {engine.log.read_text()[-1500:]}")
     raise RuntimeError(f"{engine.name} not ready after {timeout:.0f} s")
 
 

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 import requests
 
 from server import settings as server_settings
+from server.readiness import wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "sparql" / "small.nq"
@@ -167,23 +168,14 @@ def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     atexit.register(server.stop)
-    deadline = time.monotonic() + 120
-    web_workers = server_settings.web_workers(settings)
-    seen: set[int] = set()
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
-        try:
-            health = requests.get(server.base + "/health", timeout=30)
-            if health.status_code == 200:
-                # ready when every web worker answers (a new connection each time)
-                seen.add(health.json()["web_worker"])
-            if len(seen) >= web_workers or (health.status_code != 200 and not expect_healthy):
-                _servers[key] = server
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
+    state = wait_until_serving(server.base + "/health", time.monotonic() + 120,
+                               lambda: process.poll() is None,
+                               server_settings.web_workers(settings), not expect_healthy)
+    if state == "exited":
+        raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+    if state == "ready":
+        _servers[key] = server
+        return server
     server.stop()
     raise RuntimeError(f"gunicorn did not become healthy: {log.read_text()[-2000:]}")
 
