@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -176,7 +175,7 @@ class LocalLookups:
         """Load the dataset (and the journal so far) into memory."""
         from server.worker import load_store  # the workers' own loader: the same data
 
-        store = load_store(self.dataset if Path(self.dataset).exists() else None)
+        store = load_store(self.dataset)  # a missing or broken dump raises, as in the zygote
         self._replayer.catch_up(store)
         self.store = store
 

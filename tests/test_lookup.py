@@ -162,3 +162,17 @@ def test_lookups_can_be_turned_off(dataset_path: Path) -> None:
         assert backend.lookups is None and backend.lookups_answered == 0
     finally:
         app.extensions["iacml.backend"].close()
+
+
+def test_no_lookups_without_a_dataset(tmp_path: Path) -> None:
+    # the zygote cannot load a missing dump and /health says so; lookups must not
+    # answer from an empty store meanwhile
+    app = create_app({"IACML_DATASET": str(tmp_path / "missing.nq"), "IACML_RATE_LIMIT": 0,
+                      "IACML_QUERY_WORKERS": 1})
+    try:
+        client = app.test_client()
+        query = {"query": f"SELECT ?p ?o WHERE {{ <{ID}conference/21> ?p ?o }}"}
+        assert client.get("/sparql", query_string=query).status_code == 503
+        assert app.extensions["iacml.backend"].lookups is None
+    finally:
+        app.extensions["iacml.backend"].close()
