@@ -41,12 +41,12 @@ def _start_floor(app: str, dataset: Path) -> engines.Engine:
     port = engines.free_port()
     log = Path("/tmp") / f"iacml-ceiling-{app}-{port}.log"
     env = {**os.environ, "IACML_DATASET": str(dataset)}
-    proc = engines._spawn([str(engines.BIN / "gunicorn"), "-k", "gthread", "--threads", "8",
+    proc = engines.spawn([str(engines.BIN / "gunicorn"), "-k", "gthread", "--threads", "8",
                            "-w", str(os.cpu_count() or 1), "-b", f"127.0.0.1:{port}",
                            "--log-level", "warning", f"bench.ceiling_apps:{app}"], log, env)
     engine = engines.Engine(app, f"http://127.0.0.1:{port}/sparql", proc, log)
     url = engine.query_url + "?query=ASK%7B%7D"
-    return engines._wait(engine, url, 60, time.monotonic())
+    return engines.wait_ready(engine, url, 60, time.monotonic())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -116,15 +116,16 @@ class Engine:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _spawn(argv: list[str], log: Path, env: dict[str, str] | None = None
-           ) -> subprocess.Popen[bytes]:
+def spawn(argv: list[str], log: Path, env: dict[str, str] | None = None
+          ) -> subprocess.Popen[bytes]:
+    """Start ``argv`` in its own process group, its output going to ``log``."""
     with open(log, "wb") as out:
         return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
 
 
-def _wait(engine: Engine, url: str, timeout: float, start: float,
-          web_workers: int = 1) -> Engine:
+def wait_ready(engine: Engine, url: str, timeout: float, start: float,
+               web_workers: int = 1) -> Engine:
     """Wait until ``url`` answers 200 (for ours: from each of its web workers);
     record the time taken as ``engine.ready_s``."""
     state = wait_until_serving(url, start + timeout, lambda: engine.process.poll() is None,
@@ -152,16 +153,16 @@ def start(name: str, dataset: Path, timeout: float = 900.0, **settings: str) -> 
                     "IACML_QUERY_WORKERS": str(os.cpu_count() or 2),
                     "IACML_BIND": f"127.0.0.1:{port}"})
         env.update(settings)
-        proc = _spawn([str(BIN / "gunicorn"), "-c", "server/gunicorn_conf.py",
-                       "server.wsgi:app"], log, env)
+        proc = spawn([str(BIN / "gunicorn"), "-c", "server/gunicorn_conf.py",
+                      "server.wsgi:app"], log, env)
         web_workers = server_settings.web_workers(env)
-        return _wait(Engine(name, base + "/sparql", proc, log), base + "/health", timeout, begin,
-                     web_workers)
+        return wait_ready(Engine(name, base + "/sparql", proc, log), base + "/health",
+                          timeout, begin, web_workers)
     if name == "oxigraph-mem":
-        proc = _spawn([str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}",
-                       "--union-default-graph"], log)
-        engine = _wait(Engine(name, base + "/query", proc, log), base + "/query?query=ASK%7B%7D",
-                       timeout, begin)
+        proc = spawn([str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}",
+                      "--union-default-graph"], log)
+        engine = wait_ready(Engine(name, base + "/query", proc, log),
+                            base + "/query?query=ASK%7B%7D", timeout, begin)
         with open(dataset, "rb") as body:
             answer = requests.post(base + "/store", data=body, timeout=timeout,
                                    headers={"Content-Type": "application/n-quads"})
@@ -175,13 +176,13 @@ def start(name: str, dataset: Path, timeout: float = 900.0, **settings: str) -> 
         subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(folder),
                         "--file", str(dataset)], check=True, capture_output=True,
                        timeout=timeout)
-        proc = _spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(folder),
-                       "--bind", f"127.0.0.1:{port}", "--union-default-graph"], log)
+        proc = spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(folder),
+                      "--bind", f"127.0.0.1:{port}", "--union-default-graph"], log)
         engine = Engine(name, base + "/query", proc, log, cleanup=[folder])
-        return _wait(engine, base + "/query?query=ASK%7B%7D", timeout, begin)
+        return wait_ready(engine, base + "/query?query=ASK%7B%7D", timeout, begin)
     if name == "rdflib-endpoint":
-        proc = _spawn([str(BIN / "rdflib-endpoint"), "serve", str(dataset), "--host",
-                       "127.0.0.1", "--port", str(port)], log)
-        return _wait(Engine(name, base + "/", proc, log),  # rdflib-endpoint serves at /
+        proc = spawn([str(BIN / "rdflib-endpoint"), "serve", str(dataset), "--host",
+                      "127.0.0.1", "--port", str(port)], log)
+        return wait_ready(Engine(name, base + "/", proc, log),  # rdflib-endpoint serves at /
                      base + "/?query=ASK%7B%7D", timeout, begin)
     raise ValueError(f"unknown engine {name}")

@@ -25,6 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from iacml.journal import Replayer
+from server.worker import execute, load_store
 
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 # A deliberately narrow prefixed name: letters, digits, _ and - (no dots, escapes or %).
@@ -173,16 +174,13 @@ class LocalLookups:
 
     def load(self) -> None:
         """Load the dataset (and the journal so far) into memory."""
-        from server.worker import load_store  # the workers' own loader: the same data
-
-        store = load_store(self.dataset)  # a missing or broken dump raises, as in the zygote
+        # the workers' own loader, so the same data; a missing or broken dump raises
+        store = load_store(self.dataset)
         self._replayer.catch_up(store)
         self.store = store
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
         """Answer a lookup job exactly as a worker would (same code, same output)."""
-        from server.worker import execute
-
         assert self.store is not None
         with self._lock:  # one replay at a time; queries themselves run concurrently
             self._replayer.catch_up(self.store, job.get("journal_end"))

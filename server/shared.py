@@ -41,7 +41,8 @@ ENV = "IACML_SHARED_DIR"
 FLUSH_WAIT_S = 0.5
 #: A busy worker publishes at least this often without being asked.
 PUBLISH_EVERY_S = 1.0
-_POLL_S = 0.01
+#: How often an idle worker looks for a flush request (a small file read).
+_POLL_S = 0.05
 
 
 def shared_dir() -> Path | None:
@@ -64,7 +65,7 @@ class SnapshotPublisher:
     """Publishes this worker's metrics snapshot into the shared folder.
 
     ``snapshot`` returns the state to publish (a JSON-able dict); ``mark_dirty``
-    is called on every change.  A daemon thread polls every 10 ms for a flush
+    is called on every change.  A daemon thread polls every 50 ms for a flush
     stamp newer than the last publication and, while dirty, publishes at least
     every second.
     """
