@@ -86,6 +86,24 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_iris(args: argparse.Namespace) -> int:
+    from .iris import served_iris
+
+    paths = ProjectPaths.default()
+    if not paths.dataset_nq.exists():
+        raise BuildError(f"{paths.dataset_nq} is missing: run `iacml build` first")
+    build = (paths.build_dir / "build-id").read_text().strip()
+    iris = served_iris(paths.dataset_nq)
+    text = (f"# IRIs served by build {build}: each must keep answering "
+            f"(200, 301 or 410, docs/editing.md)\n" + "\n".join(iris) + "\n")
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"{len(iris)} IRIs written to {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     paths = ProjectPaths.default()
     if not paths.dataset_nq.exists():
@@ -120,12 +138,16 @@ def main(argv: list[str] | None = None) -> int:
                    default=os.environ.get("IACML_JOURNAL"))
     e.add_argument("--no-rotate", action="store_true",
                    help="write the files but keep the journal as it is")
+    i = sub.add_parser("iris", help="list every IRI the built dataset serves (for "
+                                    "data/iris/served-YYYY-MM.txt at a release)")
+    i.add_argument("--out", help="write the list to this file instead of stdout")
     s = sub.add_parser("serve", help="serve the built dataset with gunicorn")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
     args = parser.parse_args(argv)
     handlers = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
-                "serve": _cmd_serve, "export-submissions": _cmd_export}
+                "serve": _cmd_serve, "export-submissions": _cmd_export,
+                "iris": _cmd_iris}
     try:
         return handlers[args.command](args)
     except BuildError as exc:
