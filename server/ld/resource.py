@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from server import conneg
-from server.ld import backend, labels
+from server.ld import backend, labels, retired
 from server.ld import describe as desc
 from server.ld.backend import QueryFailed
 from server.ld.iris import iri_of
@@ -83,7 +83,8 @@ def resource(key: str) -> Response:
     try:
         found = desc.describe(iri)
         if not found.exists:
-            return not_found(iri, fmt)
+            suffix = SUFFIX_OF[suffix_fmt] if suffix_fmt else ""
+            return retired.answer(iri, fmt, suffix) or not_found(iri, fmt)
         headers = {"Vary": "Accept, Accept-Language", "Link": alternates(path),
                    "Access-Control-Allow-Origin": "*",
                    "ETag": etag(path, fmt, request.headers.get("Accept-Language", ""))}
