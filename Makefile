@@ -53,6 +53,7 @@ serve: $(DATASET) $(YASGUI)
 
 test: $(DATASET) $(YASGUI) browser wrk
 	$(BIN)/ruff check iacml server tests bench
+	$(BIN)/iacml coverage
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -104,6 +104,25 @@ def _cmd_iris(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import measure, render, stale_marks, write_split
+    from .store import load_dump
+
+    paths = ProjectPaths.default()
+    if args.split:
+        print(f"wrote {write_split(paths, args.split)}: review it, then commit it")
+        return 0
+    if not paths.dataset_nq.exists():
+        raise BuildError(f"{paths.dataset_nq} is missing: run `iacml build` first")
+    results = measure(paths, load_dump(paths.dataset_nq), args.source or None)
+    print(render(results, verbose=not args.summary))
+    stale = stale_marks(paths, results) if not args.source else []
+    for line in stale:
+        print(f"stale mark: {line}")
+    complete = all(r.covered_or_marked_share == 1.0 for r in results) and not stale
+    return 0 if complete or not args.check else 1
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     paths = ProjectPaths.default()
     if not paths.dataset_nq.exists():
@@ -141,13 +160,21 @@ def main(argv: list[str] | None = None) -> int:
     i = sub.add_parser("iris", help="list every IRI the built dataset serves (for "
                                     "data/iris/served-YYYY-MM.txt at a release)")
     i.add_argument("--out", help="write the list to this file instead of stdout")
+    c = sub.add_parser("coverage", help="per source, the sentences no fact covers and "
+                                        "the covered share")
+    c.add_argument("source", nargs="*", help="source keys (default: every source)")
+    c.add_argument("--summary", action="store_true", help="only the table of shares")
+    c.add_argument("--check", action="store_true",
+                   help="exit 1 unless every sentence is covered or marked")
+    c.add_argument("--split", metavar="NNN",
+                   help="write the sentence split of a new source (never rewrites one)")
     s = sub.add_parser("serve", help="serve the built dataset with gunicorn")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
     args = parser.parse_args(argv)
     handlers = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
                 "serve": _cmd_serve, "export-submissions": _cmd_export,
-                "iris": _cmd_iris}
+                "iris": _cmd_iris, "coverage": _cmd_coverage}
     try:
         return handlers[args.command](args)
     except BuildError as exc:

@@ -1,0 +1,211 @@
+"""``iacml coverage``: which sentences of each source no fact covers.
+
+A sentence (from the committed split, ``data/sentences/NNN.tsv``) is covered when
+a passage over it backs at least one fact other than a stored paragraph text.
+
+- A passage is *over* a sentence when it lies inside the sentence (a fact quoted
+  from it) or holds at least half of the sentence's characters (a quote of several
+  sentences covers those it mostly holds, not one it merely touches).
+- A passage backs a fact when some node is ``prov:wasDerivedFrom`` it, except the
+  passage that holds the ``iacml:text`` of a ``iacml:ReportSection``: the stored text
+  of a section or paragraph is not a fact read from it.
+
+A sentence may instead be *marked* in ``data/sentences/marks.csv`` as deliberately
+not transcribed, with a reason from :data:`MARK_REASONS`. Marks are few: a test
+allows at most :data:`MAX_MARKED_SHARE` of a source's sentences.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import sentences as sent
+from .errors import BuildError
+from .paths import ProjectPaths
+
+MARK_REASONS = {
+    "heading": "a heading or a title line that states no fact of its own",
+    "table-of-contents": "a line of the table of contents",
+    "restatement": "restates a sentence of the same source that is transcribed",
+    "conversion-artefact": "an artefact of the conversion to text, not printed matter",
+}
+MAX_MARKED_SHARE = 0.10
+MARKS_COLUMNS = ("source", "start", "reason", "text")
+
+_PASSAGES = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT DISTINCT ?node ?src ?start ?end WHERE {
+  ?node prov:wasDerivedFrom ?passage .
+  ?passage oa:hasSource ?src ; oa:hasSelector ?position .
+  ?position oa:start ?start ; oa:end ?end .
+}"""
+_SECTION_TEXTS = """
+PREFIX iacml: <https://w3id.org/iacml/ontology#>
+SELECT DISTINCT ?node ?text WHERE { ?node a iacml:ReportSection ; iacml:text ?text }"""
+_ARTEFACTS = re.compile(r"\[bookmark: [^\]]*\]|\ufffd")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A sentence deliberately not transcribed, and why."""
+
+    source: str
+    start: int
+    reason: str
+    text: str
+
+
+@dataclass
+class SourceCoverage:
+    """The coverage of one source."""
+
+    source: str
+    total: int
+    covered: int
+    marked: list[tuple[sent.Sentence, Mark]] = field(default_factory=list)
+    uncovered: list[sent.Sentence] = field(default_factory=list)
+
+    @property
+    def covered_share(self) -> float:
+        return self.covered / self.total if self.total else 1.0
+
+    @property
+    def covered_or_marked_share(self) -> float:
+        return (self.covered + len(self.marked)) / self.total if self.total else 1.0
+
+
+def _plain(text: str) -> str:
+    return sent.collapse(_ARTEFACTS.sub("", text))
+
+
+def read_marks(path: Path) -> list[Mark]:
+    """The committed marks (``data/sentences/marks.csv``); a reason outside the closed
+    list is an error."""
+    if not path.exists():
+        return []
+    marks = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["reason"] not in MARK_REASONS:
+                raise BuildError(f"{path}: sentence {row['source']}@{row['start']}: reason "
+                                 f"{row['reason']!r} is not one of {sorted(MARK_REASONS)}")
+            marks.append(Mark(row["source"], int(row["start"]), row["reason"], row["text"]))
+    return marks
+
+
+def source_files(paths: ProjectPaths) -> dict[str, Path]:
+    """Each source text by its key (``"003"`` for ``003_<hash>.txt``)."""
+    return {p.name.split("_", 1)[0]: p for p in sorted(paths.sources_dir.glob("*.txt"))}
+
+
+def sentences_dir(paths: ProjectPaths) -> Path:
+    return paths.root / "data" / "sentences"
+
+
+def fact_spans(store: ox.Store, texts: dict[str, str]) -> dict[str, list[tuple[int, int]]]:
+    """Per source key, the spans of passages that back a fact other than a stored
+    section text."""
+    section_texts = {r["node"].value: _plain(r["text"].value)
+                     for r in store.query(_SECTION_TEXTS, use_default_graph_as_union=True)}
+    spans: dict[str, set[tuple[int, int]]] = {}
+    prefix = "https://w3id.org/iacml/id/source/"
+    for row in store.query(_PASSAGES, use_default_graph_as_union=True):
+        source = row["src"].value
+        if not source.startswith(prefix) or source[len(prefix):] not in texts:
+            continue
+        key = source[len(prefix):]
+        start, end = int(row["start"].value), int(row["end"].value)
+        stored = section_texts.get(row["node"].value)
+        if stored and stored in _plain(texts[key][start:end]):
+            continue  # the passage of a stored section text
+        spans.setdefault(key, set()).add((start, end))
+    return {key: sorted(found) for key, found in spans.items()}
+
+
+def is_over(passage: tuple[int, int], sentence: sent.Sentence) -> bool:
+    """The passage lies inside the sentence or holds at least half of it."""
+    start, end = passage
+    overlap = min(end, sentence.end) - max(start, sentence.start)
+    if overlap <= 0:
+        return False
+    inside = start >= sentence.start and end <= sentence.end
+    return inside or 2 * overlap >= sentence.end - sentence.start
+
+
+def measure(paths: ProjectPaths, store: ox.Store,
+            only: list[str] | None = None) -> list[SourceCoverage]:
+    """Coverage of every source (or of ``only`` those keys)."""
+    files = source_files(paths)
+    texts = {key: path.read_text(encoding="utf-8") for key, path in files.items()}
+    spans = fact_spans(store, texts)
+    marks = {(m.source, m.start): m for m in read_marks(sentences_dir(paths) / "marks.csv")}
+    results = []
+    for key in sorted(files):
+        if only and key not in only:
+            continue
+        split_file = sentences_dir(paths) / f"{key}.tsv"
+        if not split_file.exists():
+            raise BuildError(f"source {key} has no committed sentence split: run "
+                             f"`iacml coverage --split {key}`, review and commit {split_file}")
+        split = sent.read(split_file)
+        result = SourceCoverage(key, len(split), 0)
+        passages = spans.get(key, [])
+        for sentence in split:
+            if any(is_over(p, sentence) for p in passages):
+                result.covered += 1
+            elif (key, sentence.start) in marks:
+                result.marked.append((sentence, marks[(key, sentence.start)]))
+            else:
+                result.uncovered.append(sentence)
+        results.append(result)
+    return results
+
+
+def stale_marks(paths: ProjectPaths, results: list[SourceCoverage]) -> list[str]:
+    """Marks that name no sentence of the split, or a sentence a fact now covers."""
+    used = {(r.source, s.start) for r in results for s, _ in r.marked}
+    found = []
+    for mark in read_marks(sentences_dir(paths) / "marks.csv"):
+        if (mark.source, mark.start) not in used:
+            found.append(f"{mark.source}@{mark.start} ({mark.reason}): \"{mark.text[:60]}\" "
+                         "is not an uncovered sentence of the split")
+    return found
+
+
+def render(results: list[SourceCoverage], verbose: bool = True) -> str:
+    """The coverage report as text."""
+    lines = ["source  sentences  covered  marked  uncovered  covered  covered-or-marked"]
+    for r in results:
+        lines.append(f"{r.source:<7} {r.total:>9}  {r.covered:>7}  {len(r.marked):>6}  "
+                     f"{len(r.uncovered):>9}  {100 * r.covered_share:6.1f} %  "
+                     f"{100 * r.covered_or_marked_share:6.1f} %")
+    if verbose:
+        for r in results:
+            if r.marked:
+                lines.append(f"\n{r.source}: marked as not transcribed ({len(r.marked)})")
+                lines += [f"  @{s.start:<6} {m.reason:<19} {s.text[:90]}" for s, m in r.marked]
+            if r.uncovered:
+                lines.append(f"\n{r.source}: not covered ({len(r.uncovered)})")
+                lines += [f"  @{s.start:<6} {s.text[:110]}" for s in r.uncovered]
+    return "\n".join(lines)
+
+
+def write_split(paths: ProjectPaths, key: str) -> Path:
+    """Split a new source into sentences and write ``data/sentences/NNN.tsv``; an
+    existing split is never rewritten (its spans are what coverage is measured on)."""
+    files = source_files(paths)
+    if key not in files:
+        raise BuildError(f"no source {key} in {paths.sources_dir}")
+    target = sentences_dir(paths) / f"{key}.tsv"
+    if target.exists():
+        raise BuildError(f"{target} exists: the split is committed data; edit it by hand "
+                         "(tests check it against the source)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sent.write(target, sent.split(files[key].read_text(encoding="utf-8")))
+    return target
