@@ -29,7 +29,7 @@ _REFLEXIVE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subC
 _ANNOTATIONS = {RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso, SKOS.prefLabel,
                 SKOS.altLabel, SKOS.definition, SKOS.note, SKOS.inScheme, SKOS.hasTopConcept,
                 SKOS.topConceptOf, DCTERMS.license, DCTERMS.source, DCTERMS.publisher,
-                DCTERMS.creator}
+                DCTERMS.creator, IACML.claimedValue, IACML.verification, IACML.referenceTable}
 
 _SHORTCUTS = """
 PREFIX iacml: <https://w3id.org/iacml/ontology#>

@@ -38,16 +38,21 @@ def _field_status(row: dict[str, str], key: str) -> str:
 
 
 def _link(links: Graph, subject: URIRef, target: str, status: str, table: str) -> None:
-    """``subject owl:sameAs target`` plus a reified statement saying how it was checked."""
+    """``subject owl:sameAs target`` plus an OWL axiom annotation saying how it was checked.
+
+    An ``owl:Axiom`` (``owl:annotatedSource``/``annotatedProperty``/``annotatedTarget``)
+    rather than an ``rdf:Statement``: OWL tools read it as an annotation of the sameAs
+    axiom, while SPARQL clients still find the plain ``owl:sameAs`` triple.
+    """
     obj = URIRef(target)
     links.add((subject, OWL.sameAs, obj))
-    statement = BNode()
-    links.add((statement, RDF.type, RDF.Statement))
-    links.add((statement, RDF.subject, subject))
-    links.add((statement, RDF.predicate, OWL.sameAs))
-    links.add((statement, RDF.object, obj))
-    links.add((statement, IACML.verification, Literal(status)))
-    links.add((statement, DCTERMS.source, URIRef(REFERENCE_TABLES + table)))
+    axiom = BNode()
+    links.add((axiom, RDF.type, OWL.Axiom))
+    links.add((axiom, OWL.annotatedSource, subject))
+    links.add((axiom, OWL.annotatedProperty, OWL.sameAs))
+    links.add((axiom, OWL.annotatedTarget, obj))
+    links.add((axiom, IACML.verification, Literal(status)))
+    links.add((axiom, IACML.referenceTable, URIRef(REFERENCE_TABLES + table)))
 
 
 def add_countries(path: Path, registry: Graph, links: Graph) -> None:

@@ -46,8 +46,10 @@ CLASSES = ("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } 
            "GROUP BY ?c")
 PROPERTIES = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
               "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?p")
+# Links are the triples of graph/links between IRIs; the blank-node axiom annotations that
+# say how each was checked (owl:annotatedTarget ...) are not links of their own.
 LINKS = ("SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH <%sgraph/links> { ?s ?p ?o "
-         "FILTER(isIRI(?o) && STRSTARTS(STR(?o), \"%s\")) } } GROUP BY ?p")
+         "FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?o), \"%s\")) } } GROUP BY ?p")
 VERSION = "SELECT ?v WHERE { GRAPH ?g { <%sontology> <%sversionInfo> ?v } } LIMIT 1"
 PROCESS_LABELS = ("SELECT ?l WHERE { GRAPH ?g { <%sid/process/iacml> <%sprefLabel> ?l } }")
 

@@ -215,7 +215,7 @@ def test_discrepancies_of_issue_5(store: ox.Store, paths: ProjectPaths, slug: st
         SELECT ?claim ?value ?source ?start ?end WHERE {{
           GRAPH <{GRAPH}curation> {{
             <{iri}> iacml:claim ?claim .
-            OPTIONAL {{ ?claim rdf:value ?value }}
+            OPTIONAL {{ ?claim iacml:claimedValue ?value }}
             OPTIONAL {{ ?claim prov:wasDerivedFrom ?passage .
                         ?passage a iacml:Passage ; oa:hasSource ?source ;
                                  oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end }}
@@ -225,7 +225,7 @@ def test_discrepancies_of_issue_5(store: ox.Store, paths: ProjectPaths, slug: st
     assert head[0]["preferred"] in by_claim, f"{slug}: preferred claim is not one of its claims"
     got: dict[str, set[str]] = {}
     for row in rows:
-        assert row["value"] is not None, f"{row['claim']} has no rdf:value"
+        assert row["value"] is not None, f"{row['claim']} has no iacml:claimedValue"
         assert row["source"] is not None and row["start"] is not None, (
             f"{row['claim']} has no located passage")
         key = row["source"].rsplit("/", 1)[1]

@@ -235,7 +235,7 @@ def test_discrepancies_of_001_and_004(store: ox.Store) -> None:
         claims = rows(store, f"""
           SELECT ?claim ?value ?source ?start WHERE {{
           GRAPH <https://w3id.org/iacml/graph/curation> {{
-            <{iri}> iacml:claim ?claim . ?claim rdf:value ?value ; prov:wasDerivedFrom ?p .
+            <{iri}> iacml:claim ?claim . ?claim iacml:claimedValue ?value ; prov:wasDerivedFrom ?p .
             ?p a iacml:Passage ; oa:hasSource ?source ; oa:hasSelector ?sel . ?sel oa:start ?start .
           }} }}""")
         assert len({c["claim"] for c in claims}) >= 2, iri

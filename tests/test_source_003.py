@@ -277,7 +277,7 @@ def test_discrepancies_inside_003(store: ox.Store) -> None:
         claims = select(store, f"""
             SELECT ?claim ?value ?exact WHERE {{
               <{ID}{discrepancy}> iacml:claim ?claim .
-              ?claim rdf:value ?value ; prov:wasDerivedFrom ?p .
+              ?claim iacml:claimedValue ?value ; prov:wasDerivedFrom ?p .
               ?p a iacml:Passage ; oa:hasSelector/oa:exact ?exact }}""")
         assert len({c["claim"] for c in claims}) >= 2, discrepancy
         assert len({c["value"] for c in claims}) >= 2, f"{discrepancy}: claims do not differ"
