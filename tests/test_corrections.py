@@ -93,7 +93,7 @@ def test_2_thirty_ministries_has_no_period_and_conflicts_with_the_annex(store: o
     assert select(store, f"SELECT ?t WHERE {{ <{figure}> schema:temporalCoverage ?t }}") == []
     claims = select(store, f"""SELECT ?value WHERE {{ GRAPH <{CURATION}> {{
         ?d a iacml:Discrepancy ; iacml:concerns <{figure}> ; iacml:property schema:value ;
-           iacml:claim/rdf:value ?value }} }}""")
+           iacml:claim/iacml:claimedValue ?value }} }}""")
     assert sorted(int(r["value"]) for r in claims) == [len(named), printed]
 
 
