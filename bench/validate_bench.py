@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from iacml import incremental as inc  # noqa: E402
 from iacml.entries import load_context, parse_entry, validate_entry  # noqa: E402
 from iacml.paths import ProjectPaths  # noqa: E402
+from iacml.pipeline import entry as inc  # noqa: E402
 
 DEFAULT_ENTRY = ROOT / "tests" / "fixtures" / "entries" / "valid-cooperation.ttl"
 

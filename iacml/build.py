@@ -18,7 +18,6 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .errors import BuildError
-from .loading import LoadedData, load_data_files, load_ontology, load_shapes
 from .namespaces import (
     G_CURATION,
     G_INFERRED,
@@ -29,12 +28,13 @@ from .namespaces import (
     PREFIXES,
 )
 from .paths import ProjectPaths
-from .qc import run_qc
-from .quotes import load_source_texts, resolve_passages
-from .reasoning import reason_per_graph
+from .pipeline.parse import LoadedData, load_data_files, load_ontology, load_shapes
+from .pipeline.qc import run_qc
+from .pipeline.quotes import load_source_texts, resolve_passages
+from .pipeline.reasoning import reason_per_graph
+from .pipeline.shapes import ValidationOutcome, validate_graph
 from .reference import build_reference
 from .store import add_graph
-from .validation import ValidationOutcome, validate_graph
 
 
 @dataclass

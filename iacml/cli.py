@@ -59,7 +59,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
     from .entries import parse_entry
-    from .incremental import check_entry, render_outcome
+    from .pipeline.entry import check_entry, render_outcome
 
     entry = Graph()
     for name in args.files:

@@ -16,11 +16,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from .errors import BuildError
-from .loading import load_shapes, not_an_iri
 from .namespaces import G_ONTOLOGY, G_REFERENCE
 from .paths import ProjectPaths
-from .quotes import QuoteProblem, load_source_texts, resolve_passages
-from .validation import ValidationOutcome, ValidationResult, validate_graph
+from .pipeline.parse import load_shapes, not_an_iri
+from .pipeline.quotes import QuoteProblem, load_source_texts, resolve_passages
+from .pipeline.shapes import ValidationOutcome, ValidationResult, validate_graph
 
 FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads",
            ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml"}

@@ -17,9 +17,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from iacml.entries import EntryParseError, parse_entry_data
 from iacml.errors import BuildError
-from iacml.incremental import checker_for, render_outcome
 from iacml.paths import ProjectPaths
-from iacml.validation import ValidationOutcome
+from iacml.pipeline.entry import checker_for, render_outcome
+from iacml.pipeline.shapes import ValidationOutcome
 from server.conneg import parse_accept
 from server.settings import PROJECT_ROOT, dataset_path
 

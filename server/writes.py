@@ -29,7 +29,6 @@ from flask import Flask, Request, Response, current_app, jsonify
 from rdflib import Graph
 
 from iacml.errors import BuildError
-from iacml.incremental import checker_for, data_version, render_outcome
 from iacml.journal import (
     G_SUBMISSIONS_LOG,
     SUBMISSIONS_PREFIX,
@@ -40,7 +39,8 @@ from iacml.journal import (
 )
 from iacml.namespaces import GRAPH
 from iacml.paths import ProjectPaths
-from iacml.validation import ValidationOutcome
+from iacml.pipeline.entry import checker_for, data_version, render_outcome
+from iacml.pipeline.shapes import ValidationOutcome
 from server.settings import PROJECT_ROOT, dataset_path
 
 WRITES_OFF = ("writes are off: this endpoint is read-only (no IACML_WRITE_TOKEN is "

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from iacml.reasoning import closure as owl_rl_closure
+from iacml.pipeline.reasoning import closure as owl_rl_closure
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology" / "iacml.ttl"

@@ -26,9 +26,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, XSD
 
-from iacml.loading import load_shapes, parse_turtle
 from iacml.namespaces import SH, SHAPES
-from iacml.validation import validate_graph
+from iacml.pipeline.parse import load_shapes, parse_turtle
+from iacml.pipeline.shapes import validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "shapes"

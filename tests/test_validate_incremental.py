@@ -25,7 +25,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from iacml.entries import load_context, parse_entry, validate_entry
-from iacml.incremental import (
+from iacml.namespaces import SH, SHAPES
+from iacml.paths import ProjectPaths
+from iacml.pipeline.entry import (
     G_ENTRY,
     G_ENTRY_INFERRED,
     checker_for,
@@ -36,9 +38,7 @@ from iacml.incremental import (
     reasoning_input,
     run_qc_rows,
 )
-from iacml.loading import load_shapes
-from iacml.namespaces import SH, SHAPES
-from iacml.paths import ProjectPaths
+from iacml.pipeline.parse import load_shapes
 from iacml.store import load_dump
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "entries"
@@ -214,7 +214,7 @@ def _sliced_qc(entry: Graph, checker) -> set[tuple]:
 def test_qc_on_the_slice_finds_what_qc_on_the_whole_dataset_finds(
         name: str, merged: Graph, checker, dataset_path: Path) -> None:
     entry = copy(merged) if name == "merged" else parse_entry(FIXTURES / f"{name}.ttl")
-    from iacml.quotes import resolve_passages
+    from iacml.pipeline.quotes import resolve_passages
     resolve_passages(entry, checker.base.texts, "entry")
     sliced = _sliced_qc(entry, checker)
     assert sliced == _full_qc(entry, checker, dataset_path)

@@ -15,9 +15,9 @@ from rdflib.namespace import RDF
 
 from iacml.cli import main
 from iacml.entries import parse_entry_data
-from iacml.loading import load_shapes
 from iacml.namespaces import SH, SHAPES
 from iacml.paths import ProjectPaths
+from iacml.pipeline.parse import load_shapes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "entries"
 EXAMPLES = Path(__file__).resolve().parent / "shapes"

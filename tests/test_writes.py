@@ -312,7 +312,7 @@ def test_export_writes_submission_files_and_rotates_the_journal(client, journal:
                                                                 tmp_path: Path,
                                                                 submitted: list[str]) -> None:
     from iacml.export import export_submissions
-    from iacml.loading import graph_for_file, parse_turtle
+    from iacml.pipeline.parse import graph_for_file, parse_turtle
 
     graph = SUB + "exported"
     served = client.get("/graph", query_string={"graph": graph},

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .errors import BuildError
-from .namespaces import G_CURATION, G_ONTOLOGY, G_REFERENCE, GRAPH, source_graph
+from ..errors import BuildError
+from ..namespaces import G_CURATION, G_ONTOLOGY, G_REFERENCE, GRAPH, source_graph
 
 _SOURCE_FILE = re.compile(r"^source-(\d{3})(?:-[\w-]+)?\.ttl$")
 _REFERENCE_FILE = re.compile(r"^reference(?:-[\w-]+)?\.ttl$")

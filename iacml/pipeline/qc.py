@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import sparql_prefixes
-from .store import select_rows
+from ..namespaces import sparql_prefixes
+from ..store import select_rows
 
 
 @dataclass

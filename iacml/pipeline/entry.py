@@ -49,9 +49,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from . import validation as _validation  # noqa: F401  (applies the prepared-SPARQL patch)
-from .loading import load_shapes
-from .namespaces import (
+from ..namespaces import (
     G_ONTOLOGY,
     G_REFERENCE,
     GRAPH,
@@ -61,11 +59,13 @@ from .namespaces import (
     SHAPES,
     sparql_prefixes,
 )
-from .paths import ProjectPaths
+from ..paths import ProjectPaths
+from ..store import term_text
+from . import shapes as _shapes  # noqa: F401  (applies the prepared-SPARQL patch)
+from .parse import load_shapes
 from .quotes import QuoteProblem, SourceText, load_source_texts, resolve_passages
 from .reasoning import derive_shortcuts, entailing_properties, is_informative, reasoning_input
-from .store import term_text
-from .validation import ValidationOutcome, ValidationResult, closure, parse_report
+from .shapes import ValidationOutcome, ValidationResult, closure, parse_report
 
 #: The named graph an entry takes for the QC queries: a source graph of its own.
 G_ENTRY = GRAPH["source/submission"]

@@ -17,8 +17,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
-from .errors import BuildError
-from .namespaces import SH
+from ..errors import BuildError
+from ..namespaces import SH
 from .reasoning import closure, derive_shortcuts, entailing_properties, reasoning_input
 
 
@@ -144,8 +144,8 @@ def validate_graph(data: Graph, context: Graph | None = None, shapes: Graph | No
     as the build does) and added before pySHACL runs with no inference.
     """
     if shapes is None:
-        from .loading import load_shapes
-        from .paths import ProjectPaths
+        from ..paths import ProjectPaths
+        from .parse import load_shapes
         shapes = load_shapes(ProjectPaths.default().shapes_dir)
     union = Graph()
     for g in (data, context) if context is not None else (data,):

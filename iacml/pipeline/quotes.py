@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from .namespaces import IACML, ID, OA
+from ..namespaces import IACML, ID, OA
 
 _WS = re.compile(r"\s+")
 

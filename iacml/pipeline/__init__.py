@@ -1,0 +1,1 @@
+"""The validation pipeline: parse, quotes, reasoning, QC, shapes, report."""
