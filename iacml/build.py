@@ -1,8 +1,10 @@
 """``iacml build``: the repository turned into the dataset the server loads.
 
-parse → check quotes → derive shortcuts and reason (per source graph) → QC
-queries → SHACL (per source graph) → write ``build/``. Any failure raises
-BuildError listing every problem with the file and the resource concerned.
+The stages of :mod:`iacml.pipeline` over whole graphs, in order: parse → terms →
+quotes → reasoning (per fact graph) → QC (over the store of the whole dataset)
+→ shapes (per fact graph) → report (``build/``). A stage that finds a problem
+raises BuildError listing every problem with the file and the resource
+concerned; warnings are printed and kept in ``build/reports/``.
 """
 
 from __future__ import annotations
@@ -28,18 +30,21 @@ from .namespaces import (
     PREFIXES,
 )
 from .paths import ProjectPaths
+from .pipeline.claims import duplicate_claims
 from .pipeline.parse import LoadedData, load_data_files, load_ontology, load_shapes
 from .pipeline.qc import run_qc
 from .pipeline.quotes import load_source_texts, resolve_passages
 from .pipeline.reasoning import reason_per_graph
-from .pipeline.shapes import ValidationOutcome, validate_graph
+from .pipeline.report import ValidationOutcome, ValidationResult
+from .pipeline.shapes import validate_graph
+from .pipeline.terms import Vocabulary, check_terms
 from .reference import build_reference
 from .store import add_graph
 
 
 @dataclass
 class BuildReport:
-    """What a build did: per-step times and counts, and the validation outcomes."""
+    """What a build did: per-stage times and counts, and the validation outcomes."""
 
     steps: list[tuple[str, float, str]] = field(default_factory=list)
     outcomes: dict[str, ValidationOutcome] = field(default_factory=dict)
@@ -47,25 +52,13 @@ class BuildReport:
 
     @property
     def violations(self) -> int:
+        """Violations over every graph (0 after a build that succeeded)."""
         return sum(len(o.violations) for o in self.outcomes.values())
 
     @property
     def warnings(self) -> int:
+        """Warnings over every graph."""
         return sum(len(o.warnings) for o in self.outcomes.values())
-
-
-class _Steps:
-    """Times each step and prints one line per step."""
-
-    def __init__(self, report: BuildReport, echo: Callable[[str], None]):
-        self.report, self.echo = report, echo
-
-    def run(self, name: str, func: Callable[[], str]) -> None:
-        start = time.perf_counter()
-        detail = func()
-        elapsed = time.perf_counter() - start
-        self.report.steps.append((name, elapsed, detail))
-        self.echo(f"{name:<12} {elapsed:6.2f} s  {detail}")
 
 
 def _input_files(paths: ProjectPaths) -> list[Path]:
@@ -90,92 +83,136 @@ def fact_graph_names(data: LoadedData) -> list[URIRef]:
     return names + [G_REFERENCE, G_CURATION]
 
 
-def build(paths: ProjectPaths | None = None, echo: Callable[[str], None] = print,
-          write: bool = True) -> BuildReport:
-    """Run the whole build; write ``build/`` unless ``write`` is False."""
-    paths = paths or ProjectPaths.default()
-    report = BuildReport(build_id=build_id(paths))
-    steps = _Steps(report, echo)
-    data = LoadedData()
-    state: dict = {}
+class _Build:
+    """The stages of one build over the graphs of the repository; each returns the
+    line the build prints about it."""
 
-    def parse() -> str:
-        load_ontology(paths.ontology_dir, data)
-        load_data_files(paths.ttl_dir, data)
-        state["sources"] = build_reference(paths.reference_dir, paths.sources_dir,
-                                           data.graph(G_REFERENCE), data.graph(G_LINKS))
+    def __init__(self, paths: ProjectPaths, report: BuildReport,
+                 echo: Callable[[str], None]) -> None:
+        self.paths, self.report, self.echo = paths, report, echo
+        self.data = LoadedData()
+        self.sources: dict[str, Path] = {}
+        self.shapes = Graph()
+        self.context = Graph()
+        self.inferred: dict[URIRef, Graph] = {}
+        self.store = ox.Store()
+        #: Warnings of the stages that are not SHACL, by graph, for the report.
+        self.warnings: dict[URIRef, list[ValidationResult]] = {}
+
+    def _warn(self, name: URIRef, result: ValidationResult, line: str) -> None:
+        self.warnings.setdefault(name, []).append(result)
+        self.echo(f"warning: {line}")
+
+    def parse(self) -> str:
+        """Every input file into its named graph; the registry from the tables."""
+        data = self.data
+        load_ontology(self.paths.ontology_dir, data)
+        load_data_files(self.paths.ttl_dir, data)
+        self.sources = build_reference(self.paths.reference_dir, self.paths.sources_dir,
+                                       data.graph(G_REFERENCE), data.graph(G_LINKS))
         data.graph(G_CURATION)
-        state["shapes"] = load_shapes(paths.shapes_dir)
+        self.shapes = load_shapes(self.paths.shapes_dir)
         total = sum(len(g) for g in data.graphs.values())
-        return f"{len(data.graphs)} graphs, {total} triples, {len(state['shapes'])} shape triples"
+        return f"{len(data.graphs)} graphs, {total} triples, {len(self.shapes)} shape triples"
 
-    def quotes() -> str:
-        texts = load_source_texts(state["sources"])
+    def terms(self) -> str:
+        """Impossible values fail the build; unknown terms are warned about."""
+        vocabulary = Vocabulary(self.data.graph(G_ONTOLOGY))
+        errors, warned = [], 0
+        for name in fact_graph_names(self.data):
+            for problem in check_terms(self.data.graph(name), vocabulary, self.data.files[name]):
+                if problem.severity == "Violation":
+                    errors.append(str(problem))
+                else:
+                    warned += 1
+                    self._warn(name, problem.result(), str(problem))
+        if errors:
+            raise BuildError(f"{len(errors)} impossible values:\n" + "\n".join(errors))
+        return f"0 impossible values, {warned} unknown terms"
+
+    def quotes(self) -> str:
+        """Every quote located once in its source; duplicate claims are warned about."""
+        texts = load_source_texts(self.sources)
         problems, count = [], 0
-        for name, graph in data.graphs.items():
-            n, found = resolve_passages(graph, texts, data.file_of(name))
+        for name, graph in self.data.graphs.items():
+            n, found = resolve_passages(graph, texts, self.data.files.get(name, []))
             count += n
             problems += found
         if problems:
             raise BuildError(f"{len(problems)} quote mismatches:\n"
                              + "\n".join(str(p) for p in problems))
-        return f"{count} passages located, 0 quote mismatches"
+        duplicates = 0
+        for name in fact_graph_names(self.data):
+            for pair in duplicate_claims(self.data.graph(name), str(name), self.data.files[name]):
+                duplicates += 1
+                self._warn(name, pair.result(), str(pair))
+        return f"{count} passages located, 0 quote mismatches, {duplicates} duplicate claims"
 
-    def reason() -> str:
-        context = Graph()
-        for triple in data.graphs[G_REFERENCE]:
-            context.add(triple)
-        for triple in data.graph(G_ONTOLOGY):
-            context.add(triple)
-        state["context"] = context
-        names = fact_graph_names(data)
-        per_graph = reason_per_graph({n: data.graph(n) for n in names}, context,
-                                     data.graph(G_ONTOLOGY))
-        inferred_all = data.graph(G_INFERRED)
-        for inferred in per_graph.values():
+    def reasoning(self) -> str:
+        """The OWL RL closure of each fact graph with the registry and ontology."""
+        self.context = self.data.graphs[G_REFERENCE] + self.data.graph(G_ONTOLOGY)
+        names = fact_graph_names(self.data)
+        self.inferred = reason_per_graph({n: self.data.graph(n) for n in names}, self.context,
+                                         self.data.graph(G_ONTOLOGY))
+        inferred_all = self.data.graph(G_INFERRED)
+        for inferred in self.inferred.values():
             for triple in inferred:
                 inferred_all.add(triple)
-        state["inferred"] = per_graph
         return f"{len(inferred_all)} inferred triples in graph/inferred"
 
-    def load_store() -> str:
-        store = ox.Store()
-        for name, graph in data.graphs.items():
-            add_graph(store, graph, name)
-        state["store"] = store
-        return f"{len(store)} quads"
-
-    def qc() -> str:
-        count, findings = run_qc(state["store"], paths.qc_dir)
+    def qc(self) -> str:
+        """The dataset in a store; every QC query over it returns no row."""
+        for name, graph in self.data.graphs.items():
+            add_graph(self.store, graph, name)
+        count, findings = run_qc(self.store, self.paths.qc_dir)
         if findings:
             text = "\n".join(str(f) for f in findings)
-            legend = [f"  {name} is read from {data.file_of(name)}"
-                      for name in data.graphs if str(name) in text]
+            legend = [f"  {name} is read from {self.data.file_of(name)}"
+                      for name in self.data.graphs if str(name) in text]
             raise BuildError(f"{sum(len(f.rows) for f in findings)} QC rows:\n{text}\n"
                              + "\n".join(legend))
-        return f"{count} QC queries, 0 rows"
+        return f"{len(self.store)} quads, {count} QC queries, 0 rows"
 
-    def validate() -> str:
-        for name in fact_graph_names(data):
-            report.outcomes[str(name)] = validate_graph(
-                data.graph(name), state["context"], state["shapes"], state["inferred"][name])
-        if report.violations:
-            lines = [f"{report.violations} SHACL violations:"]
-            for name, outcome in report.outcomes.items():
-                for r in outcome.violations:
-                    lines.append(f"{data.file_of(URIRef(name))}: <{r.focus}> {r.path} "
-                                 f"{r.value} — {r.message} [{r.shape_name or r.source_shape}]")
+    def shapes_stage(self) -> str:
+        """SHACL over each fact graph with its context and closure: no violation."""
+        outcomes = self.report.outcomes
+        for name in fact_graph_names(self.data):
+            outcome = validate_graph(self.data.graph(name), self.context, self.shapes,
+                                     self.inferred[name])
+            outcome.add(self.warnings.get(name, []))
+            outcomes[str(name)] = outcome
+        if self.report.violations:
+            lines = [f"{self.report.violations} SHACL violations:"]
+            for name, outcome in outcomes.items():
+                lines += [f"{self.data.file_of(URIRef(name))}: <{r.focus}> {r.path} {r.value} "
+                          f"— {r.message} [{r.shape_name or r.source_shape}]"
+                          for r in outcome.violations]
             raise BuildError("\n".join(lines))
-        return f"0 violations, {report.warnings} warnings"
+        return f"0 violations, {self.report.warnings} warnings"
 
-    steps.run("parse", parse)
-    steps.run("quotes", quotes)
-    steps.run("reason", reason)
-    steps.run("store", load_store)
-    steps.run("qc", qc)
-    steps.run("validate", validate)
+
+def build(paths: ProjectPaths | None = None, echo: Callable[[str], None] = print,
+          write: bool = True) -> BuildReport:
+    """Run the whole build; write ``build/`` unless ``write`` is False."""
+    paths = paths or ProjectPaths.default()
+    report = BuildReport(build_id=build_id(paths))
+    stages = _Build(paths, report, echo)
+
+    def run(name: str, func: Callable[[], str]) -> None:
+        start = time.perf_counter()
+        detail = func()
+        elapsed = time.perf_counter() - start
+        report.steps.append((name, elapsed, detail))
+        echo(f"{name:<12} {elapsed:6.2f} s  {detail}")
+
+    run("parse", stages.parse)
+    run("terms", stages.terms)
+    run("quotes", stages.quotes)
+    run("reasoning", stages.reasoning)
+    run("qc", stages.qc)
+    run("shapes", stages.shapes_stage)
     if write:
-        steps.run("write", lambda: _write(paths, state["store"], report))
+        run("report", lambda: _write(paths, stages.store, report))
     return report
 
 

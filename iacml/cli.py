@@ -1,4 +1,8 @@
-"""The ``iacml`` command: build, query, validate, serve."""
+"""The ``iacml`` command: build, query, validate, serve, export-submissions, iris, coverage.
+
+Errors are one line each, ``file:line:column: what`` where the place is known,
+and exit with status 2; ``--debug`` shows the traceback as well.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,18 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
+import traceback
 from pathlib import Path
 
 from .errors import BuildError
 from .paths import ProjectPaths
+from .pipeline.report import REPORT_FORMATS
+
+#: Exit status of an error (a file that cannot be read, a query or entry that does not
+#: parse, a failed build); ``iacml validate`` exits 1 for an entry with violations.
+EXIT_ERROR = 2
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -22,28 +33,45 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_query(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
+def query_text(argument: str) -> tuple[str, str]:
+    """(text, name) of the query ``argument`` gives: a file's content, or the text itself.
 
-    from .namespaces import sparql_prefixes
-    from .store import load_dump, term_text
+    An argument with no space and no brace names a file, so a mistyped file name is
+    reported as a missing file, never run as a query.
+    """
+    path = Path(argument)
+    if path.is_file():
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BuildError(f"{argument}: cannot read: {exc}") from exc
+    if not re.search(r"[\s{]", argument):
+        raise BuildError(f"{argument}: no such file (give the text of a query, or the path "
+                         "of a .rq file)")
+    return argument, "<query>"
 
-    text = args.query
-    if Path(text).is_file():
-        text = Path(text).read_text(encoding="utf-8")
-    store = load_dump(ProjectPaths.default().dataset_nq)
-    result = store.query(sparql_prefixes() + text, use_default_graph_as_union=True)
-    if isinstance(result, ox.QueryBoolean):
-        print("true" if result else "false")
-        return 0
-    if isinstance(result, ox.QueryTriples):  # CONSTRUCT / DESCRIBE
-        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode())
-        return 0
-    names = [v.value for v in result.variables]
-    rows = [{n: term_text(row[n]) for n in names} for row in result]
-    if args.format == "json":
+
+def _syntax_message(exc: SyntaxError, text: str, name: str) -> str:
+    """pyoxigraph's ``error at L:C: ...`` as ``name:L:C: SPARQL syntax error: ...``."""
+    message = " ".join(str(exc).split())
+    m = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if not m:
+        return f"{name}: SPARQL syntax error: {message[:300]}"
+    line, column, reason = int(m.group(1)), int(m.group(2)), m.group(3)
+    if "Prefix not found" in reason:
+        before = (text.splitlines()[line - 1] if line <= len(text.splitlines()) else "")
+        prefixed = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", before[:column - 1])
+        prefix = (prefixed.group(1) or "") if prefixed else ""
+        reason = f"unknown prefix {prefix}: (declare it: PREFIX {prefix}: <...>)"
+    elif len(reason) > 200:
+        reason = reason[:200] + "..."
+    return f"{name}:{line}:{column}: SPARQL syntax error: {reason}"
+
+
+def _print_rows(names: list[str], rows: list[dict[str, str | None]], fmt: str) -> None:
+    if fmt == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
-    elif args.format == "csv":
+    elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=names)
         writer.writeheader()
         writer.writerows(rows)
@@ -52,6 +80,31 @@ def _cmd_query(args: argparse.Namespace) -> int:
         print("  ".join(n.ljust(widths[n]) for n in names))
         for r in rows:
             print("  ".join((r[n] or "").ljust(widths[n]) for n in names))
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from .namespaces import prefix_map
+    from .store import load_dump, term_text
+
+    text, name = query_text(args.query)
+    dataset = ProjectPaths.default().dataset_nq
+    if not dataset.exists():
+        raise BuildError(f"{dataset} is missing: run `iacml build` first")
+    store = load_dump(dataset)
+    try:
+        result = store.query(text, prefixes=prefix_map(), use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise BuildError(_syntax_message(exc, text, name)) from exc
+    if isinstance(result, ox.QueryBoolean):
+        print("true" if result else "false")
+    elif isinstance(result, ox.QueryTriples):  # CONSTRUCT / DESCRIBE
+        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode())
+    else:
+        names = [v.value for v in result.variables]
+        _print_rows(names, [{n: term_text(row[n]) for n in names} for row in result],
+                    args.format)
     return 0
 
 
@@ -59,13 +112,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
     from .entries import parse_entry
-    from .pipeline.entry import check_entry, render_outcome
+    from .pipeline import check_entry, render_outcome
 
     entry = Graph()
-    for name in args.files:
-        for triple in parse_entry(Path(name)):
+    files = [Path(name) for name in args.files]
+    for path in files:
+        for triple in parse_entry(path):
             entry.add(triple)
-    outcome = check_entry(entry, ProjectPaths.default())
+    outcome = check_entry(entry, ProjectPaths.default(), files=files)
     print(render_outcome(outcome, args.format))
     return 0 if outcome.conforms else 1
 
@@ -135,20 +189,27 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``iacml`` console script."""
-    parser = argparse.ArgumentParser(prog="iacml", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="parse, check quotes, reason, QC, validate, write build/")
-    q = sub.add_parser("query", help="run a SPARQL query (text or file) on the built dataset")
-    q.add_argument("query")
+def parser() -> argparse.ArgumentParser:
+    """The command line: every command and option (``tests/test_docs.py`` checks that
+    the README documents each)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="on an error, show the traceback too")
+    main_parser = argparse.ArgumentParser(prog="iacml", description=__doc__.splitlines()[0],
+                                          parents=[common])
+    sub = main_parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", parents=[common],
+                   help="parse, check terms and quotes, reason, QC, validate, write build/")
+    q = sub.add_parser("query", parents=[common],
+                       help="run a SPARQL query (text or .rq file) on the built dataset")
+    q.add_argument("query", help="the query text, or the path of a file holding it")
     q.add_argument("-f", "--format", choices=["table", "json", "csv"], default="table")
-    v = sub.add_parser("validate", help="validate entries as a graph of their own "
-                                        "(exit 0 conforms, 1 violations, 2 error)")
-    v.add_argument("files", nargs="+")
-    v.add_argument("-f", "--format", choices=["human", "turtle", "json", "json-ld"],
-                   default="human")
-    e = sub.add_parser("export-submissions",
+    v = sub.add_parser("validate", parents=[common],
+                       help="validate entries as a graph of their own "
+                            "(exit 0 conforms, 1 violations, 2 error)")
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("-f", "--format", choices=REPORT_FORMATS, default="human")
+    e = sub.add_parser("export-submissions", parents=[common],
                        help="write the journal's accepted submission graphs as "
                             "data/ttl/submission-NAME.ttl, then start a new journal")
     e.add_argument("--out", help="folder for the Turtle files (default data/ttl)")
@@ -157,29 +218,46 @@ def main(argv: list[str] | None = None) -> int:
                    default=os.environ.get("IACML_JOURNAL"))
     e.add_argument("--no-rotate", action="store_true",
                    help="write the files but keep the journal as it is")
-    i = sub.add_parser("iris", help="list every IRI the built dataset serves (for "
-                                    "data/iris/served-YYYY-MM.txt at a release)")
+    i = sub.add_parser("iris", parents=[common],
+                       help="list every IRI the built dataset serves (for "
+                            "data/iris/served-YYYY-MM.txt at a release)")
     i.add_argument("--out", help="write the list to this file instead of stdout")
-    c = sub.add_parser("coverage", help="per source, the sentences no fact covers and "
-                                        "the covered share")
+    c = sub.add_parser("coverage", parents=[common],
+                       help="per source, the sentences no fact covers and the covered share")
     c.add_argument("source", nargs="*", help="source keys (default: every source)")
     c.add_argument("--summary", action="store_true", help="only the table of shares")
     c.add_argument("--check", action="store_true",
                    help="exit 1 unless every sentence is covered or marked")
     c.add_argument("--split", metavar="NNN",
                    help="write the sentence split of a new source (never rewrites one)")
-    s = sub.add_parser("serve", help="serve the built dataset with gunicorn")
+    s = sub.add_parser("serve", parents=[common], help="serve the built dataset with gunicorn")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
-    args = parser.parse_args(argv)
-    handlers = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
-                "serve": _cmd_serve, "export-submissions": _cmd_export,
-                "iris": _cmd_iris, "coverage": _cmd_coverage}
+    return main_parser
+
+
+_HANDLERS = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
+             "serve": _cmd_serve, "export-submissions": _cmd_export, "iris": _cmd_iris,
+             "coverage": _cmd_coverage}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``iacml`` console script."""
+    args = parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
-        return handlers[args.command](args)
+        return _HANDLERS[args.command](args)
     except BuildError as exc:
+        if debug:
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except Exception as exc:  # a bug, or a failure the library did not foresee
+        if debug:
+            traceback.print_exc()
+        detail = " ".join(str(exc).split())[:300]
+        print(f"error: {type(exc).__name__}: {detail} (iacml --debug {args.command} ... shows "
+              "where; please report it)", file=sys.stderr)
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

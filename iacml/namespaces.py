@@ -1,6 +1,6 @@
 """Namespaces of the project and of the vocabularies it reuses (see model.md)."""
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 IACML = Namespace("https://w3id.org/iacml/ontology#")
@@ -47,7 +47,7 @@ G_LINKS = GRAPH["links"]
 G_CURATION = GRAPH["curation"]
 
 
-def source_graph(key: str):
+def source_graph(key: str) -> URIRef:
     """The named graph holding what source ``key`` (e.g. ``"003"``) says."""
     return GRAPH[f"source/{key}"]
 
@@ -55,3 +55,9 @@ def source_graph(key: str):
 def sparql_prefixes() -> str:
     """The project's prefixes as a SPARQL prologue."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def prefix_map() -> dict[str, str]:
+    """The project's prefixes for pyoxigraph's ``prefixes=``: a query may use them
+    undeclared, and its error positions stay those of the text as written."""
+    return {p: str(ns) for p, ns in PREFIXES.items()}

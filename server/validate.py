@@ -2,7 +2,7 @@
 
 POST an entry as Turtle, TriG, N-Triples, JSON-LD or RDF/XML (by Content-Type),
 or paste it into the form at ``GET /validate``. The entry is validated by
-:func:`iacml.incremental.check_entry`, the function behind ``iacml validate``:
+:func:`iacml.pipeline.check_entry`, the function behind ``iacml validate``:
 quotes, SHACL over entry ∪ registry ∪ ontology ∪ closure, QC queries. The
 report comes back by content negotiation: the SHACL report as Turtle or JSON-LD,
 a compact JSON summary, or an HTML table. Malformed input gets 400 (with the
@@ -18,8 +18,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from iacml.entries import EntryParseError, parse_entry_data
 from iacml.errors import BuildError
 from iacml.paths import ProjectPaths
-from iacml.pipeline.entry import checker_for, render_outcome
-from iacml.pipeline.shapes import ValidationOutcome
+from iacml.pipeline import ValidationOutcome, checker_for, render_outcome
 from server.conneg import parse_accept
 from server.settings import PROJECT_ROOT, dataset_path
 

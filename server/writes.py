@@ -39,8 +39,7 @@ from iacml.journal import (
 )
 from iacml.namespaces import GRAPH
 from iacml.paths import ProjectPaths
-from iacml.pipeline.entry import checker_for, data_version, render_outcome
-from iacml.pipeline.shapes import ValidationOutcome
+from iacml.pipeline import ValidationOutcome, checker_for, data_version, render_outcome
 from server.settings import PROJECT_ROOT, dataset_path
 
 WRITES_OFF = ("writes are off: this endpoint is read-only (no IACML_WRITE_TOKEN is "

@@ -1,10 +1,10 @@
 """The incremental check of entries finds what a full validation finds.
 
-``iacml.incremental`` validates only what an entry touches, with its inferences
-computed by fast rules (or by owlrl over a slice of the context) and the QC
-queries run over a slice of the dataset. Here it is compared with
+``iacml.pipeline.EntryChecker`` validates only what an entry touches, with its
+inferences computed by fast rules (or by owlrl over a slice of the context) and the
+QC queries run over a slice of the dataset. Here it is compared with
 
-* a full validation (``iacml.entries.validate_entry``: owlrl over entry ∪
+* a full validation (``iacml.pipeline.validate_entry``: owlrl over entry ∪
   registry ∪ ontology from scratch, every shape on every node), on the entries
   of ``tests/fixtures/entries`` together: at least one per shape of
   ``shapes/*.ttl`` (checked below), the QC cases and a valid cooperation;
@@ -24,21 +24,22 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from iacml.entries import load_context, parse_entry, validate_entry
+from iacml.entries import parse_entry
 from iacml.namespaces import SH, SHAPES
 from iacml.paths import ProjectPaths
-from iacml.pipeline.entry import (
+from iacml.pipeline import checker_for, validate_entry
+from iacml.pipeline.base import load_context
+from iacml.pipeline.entry_reasoning import entry_inferences, needs_full_reasoning
+from iacml.pipeline.parse import load_shapes
+from iacml.pipeline.qc import (
     G_ENTRY,
     G_ENTRY_INFERRED,
-    checker_for,
-    entry_inferences,
     involved_terms,
-    needs_full_reasoning,
     qc_dataset,
-    reasoning_input,
     run_qc_rows,
 )
-from iacml.pipeline.parse import load_shapes
+from iacml.pipeline.quotes import resolve_passages
+from iacml.pipeline.reasoning import reasoning_input
 from iacml.store import load_dump
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "entries"
@@ -167,8 +168,9 @@ def test_incremental_finds_what_full_validation_finds(groups: list[Graph], check
                               [str(paths.root)] * len(groups)))
     reported = set()
     for group, (conforms, keys, names) in zip(groups, fulls, strict=True):
-        assert not needs_full_reasoning(reasoning_input(group, checker.base.entailing),
-                                        checker.base.tbox)
+        reasoning = checker.base.reasoning
+        assert not needs_full_reasoning(reasoning_input(group, reasoning.entailing),
+                                        reasoning.tbox)
         fast = checker.check(copy(group), qc=False)
         assert result_keys(fast) == keys
         assert fast.conforms == conforms
@@ -179,7 +181,7 @@ def test_incremental_finds_what_full_validation_finds(groups: list[Graph], check
 
 def test_owlrl_slice_path_agrees_with_full_validation(checker, paths: ProjectPaths) -> None:
     entry = Graph().parse(data=TBOX_ENTRY, format="turtle")
-    assert needs_full_reasoning(reasoning_input(entry, checker.base.entailing))
+    assert needs_full_reasoning(reasoning_input(entry, checker.base.reasoning.entailing))
     full = validate_entry(copy(entry), paths, context=load_context(paths))
     fast = checker.check(copy(entry), qc=False)
     assert result_keys(fast) == result_keys(full)
@@ -191,7 +193,7 @@ def test_owlrl_slice_path_agrees_with_full_validation(checker, paths: ProjectPat
 
 def _full_qc(entry: Graph, checker, dataset_path: Path) -> set[tuple]:
     store = load_dump(dataset_path)
-    inferred = entry_inferences(entry, checker.base)
+    inferred = entry_inferences(entry, checker.base.reasoning)
     for graph, name in ((entry, G_ENTRY), (inferred, G_ENTRY_INFERRED)):
         store.load(graph.serialize(format="nt", encoding="utf-8"),
                    format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
@@ -202,9 +204,10 @@ def _full_qc(entry: Graph, checker, dataset_path: Path) -> set[tuple]:
 
 
 def _sliced_qc(entry: Graph, checker) -> set[tuple]:
-    inferred = entry_inferences(entry, checker.base)
-    rows = run_qc_rows(qc_dataset(entry, inferred, checker.base), checker.paths.qc_dir,
-                       involved_terms(entry, checker.base.ontology_terms))
+    base = checker.base
+    inferred = entry_inferences(entry, base.reasoning)
+    store = qc_dataset(entry, inferred, base.store, base.ontology_nt, base.qc_links)
+    rows = run_qc_rows(store, checker.paths.qc_dir, involved_terms(entry, base.ontology_terms))
     return {(r.query, tuple(sorted((k, _norm(v or "")) for k, v in r.row.items())))
             for r in rows}
 
@@ -214,8 +217,7 @@ def _sliced_qc(entry: Graph, checker) -> set[tuple]:
 def test_qc_on_the_slice_finds_what_qc_on_the_whole_dataset_finds(
         name: str, merged: Graph, checker, dataset_path: Path) -> None:
     entry = copy(merged) if name == "merged" else parse_entry(FIXTURES / f"{name}.ttl")
-    from iacml.pipeline.quotes import resolve_passages
-    resolve_passages(entry, checker.base.texts, "entry")
+    resolve_passages(entry, checker.base.texts)
     sliced = _sliced_qc(entry, checker)
     assert sliced == _full_qc(entry, checker, dataset_path)
     if name != "valid-cooperation":
@@ -248,6 +250,6 @@ def test_a_source_graph_as_an_entry_gets_what_the_build_found(key: str, checker,
     for path in _source_files(paths)[key]:
         for triple in parse_entry(path):
             entry.add(triple)
-    outcome = checker.check(entry)
+    outcome = checker.check(entry, files=_source_files(paths)[key])
     assert outcome.conforms
     assert result_keys(outcome) == expected

@@ -6,6 +6,7 @@ Each file of ``data/ttl/`` goes into one named graph chosen by its file name
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from rdflib import Graph, URIRef
 
 from ..errors import BuildError
 from ..namespaces import G_CURATION, G_ONTOLOGY, G_REFERENCE, GRAPH, source_graph
+from .places import line_column, place, shown
 
 _SOURCE_FILE = re.compile(r"^source-(\d{3})(?:-[\w-]+)?\.ttl$")
 _REFERENCE_FILE = re.compile(r"^reference(?:-[\w-]+)?\.ttl$")
@@ -39,18 +41,20 @@ def graph_for_file(path: Path) -> URIRef:
 
 
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file, raising BuildError naming the file and line on a syntax error."""
+    """Parse one Turtle file; BuildError with ``file:line:column`` on a syntax error."""
     parsed = Graph()
     try:
-        parsed.parse(path, format="turtle")
+        data = path.read_bytes()
+        parsed.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
+    except OSError as exc:
+        raise BuildError(f"{shown(path)}: cannot read: {exc.strerror}") from exc
     except Exception as exc:  # rdflib raises several types; all are input errors here
-        message = str(exc).strip().splitlines()
-        line = _line_of(str(exc))
-        where = f"{path}:{line}" if line else str(path)
-        raise BuildError(f"{where}: Turtle syntax error: {' '.join(message)[:500]}") from exc
+        line, column, reason = syntax_error(exc, data)
+        where = ":".join(str(x) for x in (shown(path), line, column) if x is not None)
+        raise BuildError(f"{where}: Turtle syntax error: {reason}") from exc
     bad = not_an_iri(parsed)
     if bad is not None:
-        raise BuildError(f"{path}: Turtle syntax error: {bad}")
+        raise BuildError(f"{place([path], bad.split(' ', 1)[0][1:40])}: Turtle syntax error: {bad}")
     if into is None:
         return parsed
     into += parsed
@@ -75,9 +79,31 @@ def not_an_iri(graph: Graph) -> str | None:
     return None
 
 
-def _line_of(message: str) -> int | None:
-    m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else None
+_CONTEXT = re.compile(r"""\"(b(?:'.*?'|".*?"))\^(b(?:'.*?'|".*?"))\"$""", re.S)
+
+
+def syntax_error(exc: Exception, data: bytes) -> tuple[int | None, int | None, str]:
+    """(line, column, reason) of a parser's exception about ``data``.
+
+    rdflib's Turtle parser says the line and shows the bytes around the error as
+    Python byte literals (``b'...'^b'...'``): the position is found from them, and the
+    reason is kept without them.
+    """
+    message = " ".join(str(exc).split())
+    m = _CONTEXT.search(str(exc).strip())
+    if m:
+        try:
+            before, after = (ast.literal_eval(g) for g in m.groups())
+            offset = data.find(before + after)
+        except (ValueError, SyntaxError):
+            offset = -1
+        if offset >= 0:
+            text = data[:offset + len(before)].decode("utf-8", "replace")
+            line, column = line_column(text, len(text))
+            why = re.search(r"Bad syntax \((.*)\) at \^", message)
+            return line, column, why.group(1) if why else message.split(" at ^")[0]
+    m2 = re.search(r"line (\d+)", message)
+    return (int(m2.group(1)) if m2 else None), None, message[:500]
 
 
 @dataclass

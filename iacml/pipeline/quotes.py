@@ -11,13 +11,17 @@ passage ``id/passage/NNN/<start>-<end>``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from ..namespaces import IACML, ID, OA
+from ..namespaces import IACML, ID, OA, SHAPES
+from .nearest import MAX_HINTS, closest_passage
+from .places import line_column, place
+from .report import ValidationResult
 
 _WS = re.compile(r"\s+")
 
@@ -33,6 +37,7 @@ class SourceText:
 
     @classmethod
     def read(cls, key: str, path: Path) -> SourceText:
+        """Read ``path`` and collapse its whitespace, keeping the map back."""
         text = path.read_text(encoding="utf-8")
         normalized: list[str] = []
         offsets: list[int] = []
@@ -68,16 +73,23 @@ class SourceText:
 class QuoteProblem:
     """A quote that could not be located exactly once."""
 
-    graph_files: str
+    where: str  # file:line:column of the quote in the data, or the files
     resource: str
     source: str
     exact: str
     found: int
+    hint: str = ""  # the closest passage and how it differs, when not found
 
     def __str__(self) -> str:
-        what = "not found in" if self.found == 0 else f"found {self.found} times in"
-        return (f"{self.graph_files}: passage of <{self.resource}>: quote {what} source "
-                f"{self.source} (add oa:prefix/oa:suffix if ambiguous): \"{self.exact[:120]}\"")
+        """One line: where, what, and what to do."""
+        if self.found == 0:
+            what = f"quote not found in source {self.source}"
+        else:
+            what = (f"quote found {self.found} times in source {self.source}: add oa:prefix "
+                    "or oa:suffix to say which")
+        hint = f"; {self.hint}" if self.hint else ""
+        return (f"{self.where}: passage of <{self.resource}>: {what}: "
+                f"\"{self.exact[:120]}\"{hint}")
 
 
 def source_key(source: URIRef) -> str | None:
@@ -86,36 +98,70 @@ def source_key(source: URIRef) -> str | None:
     return str(source)[len(prefix):] if str(source).startswith(prefix) else None
 
 
+def source_files(sources_dir: Path) -> dict[str, Path]:
+    """The source texts by key: ``data/sources/003_*.txt`` is ``"003"``."""
+    return {path.name[:3]: path for path in sorted(sources_dir.glob("*.txt"))}
+
+
+def _hint(source: SourceText, exact: str) -> str:
+    """Where the closest passage is and how it differs from the quote."""
+    quote = _WS.sub(" ", exact).strip()
+    found = closest_passage(source.normalized, quote)
+    if found is None:
+        return f"no 8 characters of it occur in source {source.key}"
+    offset, passage, differences = found
+    line, _ = line_column(source.text, source.offsets[offset])
+    if not differences:
+        return (f"it is at line {line} of source {source.key}, but not with the oa:prefix "
+                "and oa:suffix given")
+    shown = passage if len(passage) <= 160 else passage[:157] + "..."
+    return (f"closest passage (source {source.key}, line {line}): \"{shown}\"; "
+            + "; ".join(differences))
+
+
 def resolve_passages(graph: Graph, texts: dict[str, SourceText],
-                     files: str) -> tuple[int, list[QuoteProblem]]:
-    """Locate every blank-node passage of ``graph`` in place; return (count, problems)."""
+                     files: Sequence[Path] = ()) -> tuple[int, list[QuoteProblem]]:
+    """Locate every blank-node passage of ``graph`` in place; return (count, problems).
+
+    ``files`` are the files ``graph`` was read from, to say where a problem is.
+    """
     problems: list[QuoteProblem] = []
     renames: dict[BNode, URIRef] = {}
-    count = 0
-    for passage in set(graph.subjects(RDF.type, IACML.Passage)):
-        if not isinstance(passage, BNode):
-            continue
-        count += 1
-        source = graph.value(passage, OA.hasSource)
+    passages = [p for p in set(graph.subjects(RDF.type, IACML.Passage)) if isinstance(p, BNode)]
+    for passage in passages:
         selector = graph.value(passage, OA.hasSelector)
-        users = [str(s) for s in graph.subjects(PROV.wasDerivedFrom, passage)]
-        resource = users[0] if users else "(unused passage)"
         exact = str(graph.value(selector, OA.exact) or "") if selector is not None else ""
+        source = graph.value(passage, OA.hasSource)
         key = source_key(source) if isinstance(source, URIRef) else None
+        spans = [] if key is None or key not in texts else texts[key].find(
+            exact, str(graph.value(selector, OA.prefix) or ""),
+            str(graph.value(selector, OA.suffix) or ""))
+        if len(spans) == 1:
+            start, end = spans[0]
+            assert key is not None
+            renames[passage] = ID[f"passage/{key}/{start}-{end}"]
+            _rewrite_selectors(graph, passage, renames[passage], texts[key].text[start:end],
+                               start, end)
+            continue
+        users = [str(s) for s in graph.subjects(PROV.wasDerivedFrom, passage)]
+        hint = ""
         if key is None or key not in texts:
-            problems.append(QuoteProblem(files, resource, str(source), exact, 0))
-            continue
-        spans = texts[key].find(exact, str(graph.value(selector, OA.prefix) or ""),
-                                str(graph.value(selector, OA.suffix) or ""))
-        if len(spans) != 1:
-            problems.append(QuoteProblem(files, resource, key, exact, len(spans)))
-            continue
-        start, end = spans[0]
-        iri = ID[f"passage/{key}/{start}-{end}"]
-        renames[passage] = iri
-        _rewrite_selectors(graph, passage, iri, texts[key].text[start:end], start, end)
+            hint = f"<{source}> is not a source text (id/source/NNN)"
+        elif not spans and len(problems) < MAX_HINTS:
+            hint = _hint(texts[key], exact)
+        problems.append(QuoteProblem(place(files, exact[:60], exact[:25]),
+                                     users[0] if users else "(unused passage)",
+                                     key or str(source), exact, len(spans), hint))
     _rename_nodes(graph, renames)
-    return count, problems
+    return len(passages), problems
+
+
+def quote_results(problems: list[QuoteProblem]) -> list[ValidationResult]:
+    """Quotes that could not be located exactly once, as report rows."""
+    return [ValidationResult(focus=p.resource, path=str(PROV.wasDerivedFrom),
+                             value=p.exact, message=str(p), severity="Violation",
+                             source_shape=str(SHAPES["QuoteCheck"]), shape_name="Quote check")
+            for p in problems]
 
 
 def _rewrite_selectors(graph: Graph, passage: BNode, iri: URIRef, exact: str,
@@ -137,6 +183,7 @@ def _rewrite_selectors(graph: Graph, passage: BNode, iri: URIRef, exact: str,
 
 
 def _rename_nodes(graph: Graph, renames: dict[BNode, URIRef]) -> None:
+    """Give the located passages their IRIs in every triple that holds them."""
     if not renames:
         return
     for s, p, o in list(graph):

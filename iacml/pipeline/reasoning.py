@@ -16,9 +16,12 @@ from concurrent.futures import ProcessPoolExecutor
 import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import _toPythonMapping
+from rdflib.term import Node, _toPythonMapping
 
 from ..namespaces import IACML, OA
+
+#: A triple of rdflib terms.
+Triple = tuple[Node, Node, Node]
 
 _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD), "http://www.w3.org/ns/shacl#")
 _UNINFORMATIVE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class,
