@@ -157,3 +157,80 @@ def test_inconsistency_found_by_reasoning(tmp_path: Path) -> None:
     message = build_error(paths)
     assert "source-003.ttl" in message
     assert "country/HND" in message
+
+
+# ---- places and hints (issue 20) ----
+
+NOTEWORTHY = ("Especially noteworthy is their participation in the preparatory process "
+              "leading up to the XXI IACML")
+
+
+def test_syntax_error_has_column(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", """
+        <activity/20/a> a iacml:Activity .
+        <activity/20/b> a iacml:Activity <activity/20/c> .
+    """)
+    # line 10 (7 prefix lines, a blank one, the first statement): after the object
+    # iacml:Activity, at column 34, the parser expected the statement to end
+    message = build_error(paths)
+    assert message.endswith("source-003.ttl:10:34: Turtle syntax error: expected '.' or '}' "
+                            "or ']' at end of statement"), message
+
+
+def test_impossible_date_is_named_with_its_place(tmp_path: Path) -> None:
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <activity/20/test-meeting> a iacml:WorkingGroupMeeting ;
+            schema:startDate "2019-02-30"^^xsd:date ;
+            {passage(MEETING_QUOTE)} .
+    """)
+    message = build_error(paths)
+    # the literal starts at line 10, column 22 (after 7 prefix lines and a blank one)
+    assert "source-003.ttl:10:22: violation: \"2019-02-30\"^^xsd:date is an " \
+           "impossible date: February 2019 has 28 days" in message, message
+
+
+def test_quote_mismatch_shows_the_closest_passage(tmp_path: Path) -> None:
+    # source 003 prints "Preparatory Meetings of the XXI IACML - First Preparatory
+    # Meeting: Quito, Ecuador, December 5, 2019": the quote below says Lima
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <activity/20/test-meeting> a iacml:PreparatoryMeeting ;
+            {passage("First Preparatory Meeting: Lima, Ecuador, December 5, 2019")} .
+    """)
+    message = build_error(paths)
+    assert 'source-003.ttl:10:125: passage of <https://w3id.org/iacml/id/activity/20/test-meeting>: quote ' \
+           'not found in source 003' in message, message
+    assert 'closest passage (source 003, line ' in message
+    assert '"First Preparatory Meeting: Quito, Ecuador, December 5, 2019"' in message
+    assert 'the quote has "Lima" where the source has "Quito"' in message
+
+
+def test_unknown_term_and_duplicate_claim_are_warned(tmp_path: Path) -> None:
+    # the shapes' own conforming example (tests/shapes/ParticipationShape/valid.ttl) with
+    # its participation copied under a second IRI, and a misspelt skos:altLabel
+    webinars = "Webinars co-organized by ILO, PAHO and OAS on mental health at work"
+    paths = mini_project(tmp_path, "source-003.ttl", f"""
+        <activity/20/test-webinars> a iacml:Webinar ;
+            schema:startDate "2018-04"^^xsd:gYearMonth ;
+            iacml:participation <activity/20/test-webinars/participation/ilo> ,
+                <activity/20/test-webinars/participation/ilo-2> ;
+            {passage(webinars)} .
+        <activity/20/test-webinars/participation/ilo> a iacml:Participation ;
+            iacml:participant <org/ilo> ;
+            iacml:participantRole iacml:CoOrganizer ;
+            {passage(webinars)} .
+        <activity/20/test-webinars/participation/ilo-2> a iacml:Participation ;
+            iacml:participant <org/ilo> ;
+            iacml:participantRole iacml:CoOrganizer ;
+            {passage(webinars)} .
+        <activity/20/test-webinars> skos:altLable "Webinars"@en .
+    """)
+    lines: list[str] = []
+    report = build(paths, echo=lines.append, write=False)
+    warnings = [line for line in lines if line.startswith("warning: ")]
+    assert any("source-003.ttl:22:29: warning: skos:altLable is not a term of skos:" in line
+               and line.endswith("did you mean skos:altLabel?") for line in warnings), lines
+    assert any("source-003.ttl:18:1: <https://w3id.org/iacml/id/activity/20/test-webinars/"
+               "participation/ilo-2> and <https://w3id.org/iacml/id/activity/20/test-webinars/"
+               "participation/ilo> (https://w3id.org/iacml/graph/source/003) claim the same "
+               "passage" in line for line in warnings), lines
+    assert report.warnings >= 2

@@ -69,3 +69,114 @@ def test_query_csv(dataset_path: Path, capsys) -> None:
 def test_query_ask(dataset_path: Path, capsys) -> None:
     assert main(["query", "ASK { ?s ?p ?o }"]) == 0
     assert capsys.readouterr().out.strip() == "true"
+
+
+# ---- errors a person can act on: one line with the place, exit 2 (issue 20) ----
+
+DATED = """\
+@base <https://w3id.org/iacml/id/> .
+@prefix iacml: <https://w3id.org/iacml/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<activity/20/test-date> a iacml:Workshop ;
+    iacml:cycle <cycle/20> ;
+    schema:startDate "2019-02-30"^^xsd:date ;
+    skos:altLable "Test"@en .
+"""
+
+
+def test_validate_missing_file_is_one_line_exit_2(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "missing.ttl"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: missing.ttl: cannot read: No such file or directory\n"
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "missing.ttl", "--debug"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "FileNotFoundError" in err
+    assert err.endswith("error: missing.ttl: cannot read: No such file or directory\n")
+
+
+def test_validate_syntax_error_has_line_and_column(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    # the third statement has one term too many: the parser stops at `ex:g`, column 16
+    Path("bad.ttl").write_text("@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n"
+                               "ex:d ex:e ex:f ex:g .\n")
+    assert main(["validate", "bad.ttl"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: bad.ttl:3:16: cannot parse as turtle: expected '.'"), err
+    assert err.count("\n") == 1 and "b'" not in err
+
+
+def test_query_syntax_error_is_placed_in_the_users_text(dataset_path: Path, capsys) -> None:
+    assert main(["query", "SELECT * WHERE { ?s ?p }"]) == 2
+    err = capsys.readouterr().err
+    # the closing brace is at line 1, column 25 of what was typed (the project's
+    # prefixes are not prepended to the text, so they cannot shift the position)
+    assert err.startswith("error: <query>:1:25: SPARQL syntax error: expected"), err
+    assert "Traceback" not in err
+
+
+def test_query_file_error_names_the_file(dataset_path: Path, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "broken.rq"
+    path.write_text("SELECT ?s\nWHERE {\n  ?s nope:p ?o\n}\n")
+    assert main(["query", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}:3:12: SPARQL syntax error: unknown prefix nope:"), err
+
+
+def test_query_names_a_missing_file(dataset_path: Path, capsys) -> None:
+    assert main(["query", "nonexistent.rq"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: nonexistent.rq: no such file"), err
+
+
+def test_query_reads_a_file(dataset_path: Path, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "ask.rq"
+    path.write_text("ASK { <https://w3id.org/iacml/id/country/ECU> a iacml:Country }\n")
+    assert main(["query", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == "true"
+
+
+def test_impossible_date_is_named_and_unknown_term_warned(tmp_path: Path, dataset_path: Path,
+                                                          capsys, caplog) -> None:
+    path = tmp_path / "dated.ttl"
+    path.write_text(DATED)
+    assert main(["validate", str(path), "-f", "json"]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    messages = [r["message"] for r in results]
+    # 2019 is not a leap year: February has 28 days
+    assert any("\"2019-02-30\"^^xsd:date is an impossible date: February 2019 has 28 days" in m
+               and m.startswith(f"{path}:9:22: ") for m in messages), messages
+    assert not any("must be an xsd:date" in m for m in messages), messages
+    warning = next(r for r in results if r["shape_name"] == "Vocabulary check")
+    assert warning["severity"] == "Warning"
+    assert warning["message"].startswith(f"{path}:10:5: skos:altLable is not a term of skos:")
+    assert warning["message"].endswith("did you mean skos:altLabel?")
+    # rdflib's own logged traceback for the literal is not shown on top
+    assert not any("Failed to convert" in r.getMessage() for r in caplog.records)
+
+
+QUOTED = ENTRY.replace("Chair: Minister of Labor of Ecuador",
+                       "the Ministries of Labor of Barbados - Chair of the XX IACML")
+
+
+def test_quote_not_found_shows_the_closest_passage(tmp_path: Path, dataset_path: Path,
+                                                   capsys) -> None:
+    path = tmp_path / "quote.ttl"
+    path.write_text(QUOTED.replace("{code}", "ECU"))
+    assert main(["validate", str(path), "-f", "json"]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    message = next(r["message"] for r in results if r["shape_name"] == "Quote check")
+    # source 003 line 139 prints "the Ministries of Labor of Barbados – Chair of the XX
+    # IACML –, Mexico, ..." with an en dash where the quote has a hyphen
+    assert message.startswith(f"{path}:14:23: passage of "), message
+    assert ('closest passage (source 003, line 139): "the Ministries of Labor of Barbados – '
+            'Chair of the XX IACML"') in message
+    assert ("the quote has '-' (U+002D HYPHEN-MINUS) where the source has '–' "
+            "(U+2013 EN DASH)") in message

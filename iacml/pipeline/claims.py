@@ -93,8 +93,10 @@ def _derived(graph: Graph) -> dict[Node, list[Node]]:
 
 
 def _where(node: Node, files: Sequence[Path]) -> str:
-    """Where ``node`` is written: its IRI, or its part after ``id/`` (``@base``)."""
-    return place(files, f"<{node}>", str(node)[len(str(ID)):])
+    """Where ``node`` is described (``<it> a ...``), else first written; by its IRI or
+    its part after ``id/`` (the data files use ``@base``)."""
+    relative = str(node)[len(str(ID)):]
+    return place(files, f"<{node}> a ", f"<{relative}> a ", f"<{node}>", f"<{relative}>")
 
 
 def duplicate_claims(graph: Graph, name: str, files: Sequence[Path] = ()

@@ -52,6 +52,32 @@ def _char(c: str) -> str:
     return f"'{c}' (U+{ord(c):04X}{' ' + name if name else ''})"
 
 
+def _changes(passage: str, quote: str) -> list[tuple[int, int, int, int]]:
+    """The spans where ``passage`` and ``quote`` differ; two changes one or two equal
+    characters apart are one (``Lima``/``Quito``, not ``L``/``Qu`` and ``ma``/``to``)."""
+    spans: list[tuple[int, int, int, int]] = []
+    ops = SequenceMatcher(None, passage, quote, autojunk=False).get_opcodes()
+    for tag, a1, a2, b1, b2 in ops:
+        if tag == "equal":
+            continue
+        if spans and a1 - spans[-1][1] <= 2 and b1 - spans[-1][3] <= 2:
+            spans[-1] = (spans[-1][0], a2, spans[-1][2], b2)
+        else:
+            spans.append((a1, a2, b1, b2))
+    return spans
+
+
+def _difference(theirs: str, ours: str) -> str:
+    """One difference, said for a person."""
+    if len(theirs) == 1 and len(ours) == 1:
+        return f"the quote has {_char(ours)} where the source has {_char(theirs)}"
+    if not ours:
+        return f"the source has \"{theirs}\" that the quote lacks"
+    if not theirs:
+        return f"the quote has \"{ours}\" that the source lacks"
+    return f"the quote has \"{ours}\" where the source has \"{theirs}\""
+
+
 def _differences(window: str, quote: str, limit: int = 3) -> tuple[str, list[str]]:
     """The passage of ``window`` aligned with ``quote`` and the first differences."""
     matcher = SequenceMatcher(None, window, quote, autojunk=False)
@@ -61,19 +87,8 @@ def _differences(window: str, quote: str, limit: int = 3) -> tuple[str, list[str
     first, last = blocks[0], blocks[-1]
     start, end = first.a - first.b, last.a + last.size + (len(quote) - last.b - last.size)
     passage = window[max(0, start):max(0, end)]
-    found = []
-    for tag, a1, a2, b1, b2 in SequenceMatcher(None, passage, quote, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        theirs, ours = passage[a1:a2], quote[b1:b2]
-        if len(theirs) == 1 and len(ours) == 1:
-            found.append(f"the quote has {_char(ours)} where the source has {_char(theirs)}")
-        elif not ours:
-            found.append(f"the source has \"{theirs}\" that the quote lacks")
-        elif not theirs:
-            found.append(f"the quote has \"{ours}\" that the source lacks")
-        else:
-            found.append(f"the quote has \"{ours}\" where the source has \"{theirs}\"")
+    found = [_difference(passage[a1:a2], quote[b1:b2])
+             for a1, a2, b1, b2 in _changes(passage, quote)]
     return passage, found[:limit]
 
 

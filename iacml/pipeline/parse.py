@@ -79,7 +79,8 @@ def not_an_iri(graph: Graph) -> str | None:
     return None
 
 
-_CONTEXT = re.compile(r"""\"(b(?:'.*?'|".*?"))\^(b(?:'.*?'|".*?"))\"$""", re.S)
+_BYTES = r"""b(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_CONTEXT = re.compile(rf'"(?:\.\.\.)?({_BYTES})\^({_BYTES})(?:\.\.\.)?"$')
 
 
 def syntax_error(exc: Exception, data: bytes) -> tuple[int | None, int | None, str]:

@@ -169,7 +169,8 @@ def check_terms(graph: Graph, vocabulary: Vocabulary,
                 message = vocabulary.problem(term, declared)
                 if message:
                     where = place(files, message.split(" ", 1)[0], f"<{term}>")
-                    problems["term", term] = TermProblem(where, str(s), str(p), str(term),
+                    value = "" if term == p else str(term)
+                    problems["term", term] = TermProblem(where, str(s), str(p), value,
                                                          message, "Warning")
         if isinstance(o, Literal) and ("literal", f"{s} {p} {o}") not in problems:
             message = literal_problem(o)
