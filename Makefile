@@ -53,14 +53,17 @@ serve: $(DATASET) $(YASGUI)
 
 test: $(DATASET) $(YASGUI) browser wrk
 	$(BIN)/ruff check iacml server tests bench
+	$(BIN)/mypy
 	$(BIN)/iacml coverage
 	$(BIN)/python -m pytest
 
+# ruff (with docstring and complexity rules) and mypy --strict (pyproject.toml says where).
 lint: $(STAMP)
 	$(BIN)/ruff check iacml server tests bench
+	$(BIN)/mypy
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache server/static/vendor
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache server/static/vendor
 
 # ---- benchmarks, soak and fuzz (issue 10; docs/performance.md) ----
 # Their Python packages are in the `test` extra (the CI runs short versions); Debian's

@@ -183,8 +183,8 @@ class _Build:
             outcomes[str(name)] = outcome
         if self.report.violations:
             lines = [f"{self.report.violations} SHACL violations:"]
-            for name, outcome in outcomes.items():
-                lines += [f"{self.data.file_of(URIRef(name))}: <{r.focus}> {r.path} {r.value} "
+            for graph, outcome in outcomes.items():
+                lines += [f"{self.data.file_of(URIRef(graph))}: <{r.focus}> {r.path} {r.value} "
                           f"— {r.message} [{r.shape_name or r.source_shape}]"
                           for r in outcome.violations]
             raise BuildError("\n".join(lines))

@@ -52,7 +52,7 @@ def query_text(argument: str) -> tuple[str, str]:
 
 
 def _syntax_message(exc: SyntaxError, text: str, name: str) -> str:
-    """pyoxigraph's ``error at L:C: ...`` as ``name:L:C: SPARQL syntax error: ...``."""
+    """The ``error at L:C: ...`` of pyoxigraph as ``name:L:C: SPARQL syntax error: ...``."""
     message = " ".join(str(exc).split())
     m = re.match(r"error at (\d+):(\d+): (.*)", message)
     if not m:
@@ -100,7 +100,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     if isinstance(result, ox.QueryBoolean):
         print("true" if result else "false")
     elif isinstance(result, ox.QueryTriples):  # CONSTRUCT / DESCRIBE
-        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode())
+        sys.stdout.write((result.serialize(format=ox.RdfFormat.TURTLE) or b"").decode())
     else:
         names = [v.value for v in result.variables]
         _print_rows(names, [{n: term_text(row[n]) for n in names} for row in result],

@@ -32,10 +32,11 @@ class EntryParseError(BuildError):
 
 def _error_line(exc: Exception, data: bytes, fmt: str) -> int | None:
     """The 1-based line of a parse error, from whatever the parser reports."""
-    if isinstance(getattr(exc, "lineno", None), int):  # json.JSONDecodeError
-        return exc.lineno  # type: ignore[attr-defined]
+    lineno = getattr(exc, "lineno", None)  # json.JSONDecodeError
+    if isinstance(lineno, int):
+        return lineno
     if hasattr(exc, "getLineNumber"):  # xml.sax.SAXParseException
-        return int(exc.getLineNumber())  # type: ignore[attr-defined]
+        return int(exc.getLineNumber())
     m = re.search(r"at line (\d+)", str(exc))
     if m:
         return int(m.group(1))
@@ -84,7 +85,7 @@ def _checked_iris(graph: Graph, fmt: str) -> Graph:
 
 
 def _refuse_remote_contexts(raw: bytes) -> None:
-    """rdflib's JSON-LD parser fetches any @context given by URL (or @import): a
+    """The JSON-LD parser of rdflib fetches any @context given by URL (or @import): a
     submitted entry could make the server request any address, or hang a thread on
     one that never answers. Entries must carry their context inline."""
     try:

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -65,7 +66,7 @@ class Record:
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-def apply_record(store: ox.Store, record: Record | dict) -> None:
+def apply_record(store: ox.Store, record: Record | dict[str, Any]) -> None:
     """Replay one record into ``store``: replace its graph, add its log triples."""
     data = asdict(record) if isinstance(record, Record) else record
     graph = ox.NamedNode(data["graph"])
@@ -79,7 +80,8 @@ def apply_record(store: ox.Store, record: Record | dict) -> None:
                    to_graph=ox.NamedNode(G_SUBMISSIONS_LOG))
 
 
-def read_lines(path: Path, offset: int = 0, end: int | None = None) -> tuple[list[dict], int]:
+def read_lines(path: Path, offset: int = 0,
+               end: int | None = None) -> tuple[list[dict[str, Any]], int]:
     """Complete records of ``path`` from byte ``offset`` up to ``end`` (default: its
     size) and the offset after the last complete line; a torn line is left unread."""
     try:

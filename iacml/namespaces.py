@@ -1,7 +1,17 @@
 """Namespaces of the project and of the vocabularies it reuses (see model.md)."""
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import (
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+)
 
 IACML = Namespace("https://w3id.org/iacml/ontology#")
 ID = Namespace("https://w3id.org/iacml/id/")
@@ -18,7 +28,10 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 
-PREFIXES: dict[str, Namespace] = {
+#: A namespace: an open one, or one of rdflib's closed vocabularies.
+VocabularyNamespace = Namespace | type[DefinedNamespace]
+
+PREFIXES: dict[str, VocabularyNamespace] = {
     "iacml": IACML,
     "id": ID,
     "graph": GRAPH,

@@ -23,44 +23,55 @@ class ProjectPaths:
 
     @classmethod
     def default(cls) -> ProjectPaths:
+        """The checkout this package lives in, or ``$IACML_ROOT``."""
         return cls(default_root())
 
     @property
     def ontology_dir(self) -> Path:
+        """``ontology/``: the OWL ontology, hand-edited."""
         return self.root / "ontology"
 
     @property
     def shapes_dir(self) -> Path:
+        """``shapes/``: the SHACL shapes, hand-edited."""
         return self.root / "shapes"
 
     @property
     def ttl_dir(self) -> Path:
+        """``data/ttl/``: the transcribed triples, one named graph per file name."""
         return self.root / "data" / "ttl"
 
     @property
     def sources_dir(self) -> Path:
+        """``data/sources/``: the source texts the transcription quotes."""
         return self.root / "data" / "sources"
 
     @property
     def reference_dir(self) -> Path:
+        """``data/reference/``: the checked reference tables."""
         return self.root / "data" / "reference"
 
     @property
     def qc_dir(self) -> Path:
+        """``queries/qc/``: the QC queries, each must return no row."""
         return self.root / "queries" / "qc"
 
     @property
     def build_dir(self) -> Path:
+        """``build/``: everything the build writes (generated, never edited)."""
         return self.root / "build"
 
     @property
     def dataset_nq(self) -> Path:
+        """``build/iacml.nq``: the dataset as N-Quads, which the server loads."""
         return self.build_dir / "iacml.nq"
 
     @property
     def dataset_trig(self) -> Path:
+        """``build/iacml.trig``: the dataset as TriG."""
         return self.build_dir / "iacml.trig"
 
     @property
     def reports_dir(self) -> Path:
+        """``build/reports/``: the validation report and the build summary."""
         return self.build_dir / "reports"

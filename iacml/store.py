@@ -21,7 +21,7 @@ def add_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
     store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
 
 
-def term_text(term) -> str | None:
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
     """The lexical form of a literal, the IRI of a named node, ``_:id`` of a blank node."""
     if term is None:
         return None
@@ -29,11 +29,15 @@ def term_text(term) -> str | None:
         return term.value
     if isinstance(term, ox.NamedNode):
         return term.value
-    return f"_:{term.value}"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)  # an RDF-star triple term
 
 
 def select_rows(store: ox.Store, query: str, union: bool = True) -> list[dict[str, str | None]]:
     """Run a SELECT query; each row as a dict of variable name to text."""
     result = store.query(query, use_default_graph_as_union=union)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:80]}")
     names = [v.value for v in result.variables]
     return [{n: term_text(row[n]) for n in names} for row in result]

@@ -87,7 +87,9 @@ def store_select(store: ox.Store) -> Select:
     """A ``select`` function over a pyoxigraph store (default graph = union)."""
     def select(query: str) -> list[Row]:
         solutions = store.query(query, use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError(f"not a SELECT query: {query[:80]}")
+        names = [v.value for v in solutions.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
     return select
 
@@ -102,7 +104,8 @@ class _Writer:
     def __init__(self) -> None:
         self.triples: list[ox.Triple] = []
 
-    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, o: ox.Term) -> None:
+    def add(self, s: ox.NamedNode | ox.BlankNode, p: str,
+            o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         self.triples.append(ox.Triple(s, ox.NamedNode(p), o))
 
     def iri(self, s: ox.NamedNode | ox.BlankNode, p: str, o: str) -> None:
@@ -122,8 +125,18 @@ def _n(rows: list[Row]) -> int:
 def describe(select: Select, meta: Meta) -> list[ox.Triple]:
     """The DCAT/VoID description of the data ``select`` reads, as triples."""
     w = _Writer()
-    base = meta.base
     ds = ox.NamedNode(meta.dataset)
+    _describe_dataset(w, ds, select, meta)
+    _describe_partitions(w, ds, select, meta)
+    _describe_graphs(w, ds, select, meta)
+    _describe_links(w, ds, select, meta)
+    _describe_dumps(w, ds, meta)
+    return w.triples
+
+
+def _describe_dataset(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) -> None:
+    """Titles, licence, publisher, dates, version and access of the dataset."""
+    base = meta.base
     for kind in (DCAT + "Dataset", VOID + "Dataset"):
         w.iri(ds, RDF + "type", kind)
     es_name = [r["l"].value for r in select(PROCESS_LABELS % (base, SKOS))
@@ -156,8 +169,11 @@ def describe(select: Select, meta: Meta) -> list[ox.Triple]:
     w.iri(ds, VOID + "exampleResource", base + "id/process/iacml")
     w.iri(ds, VOID + "rootResource", base + "id/process/iacml")
 
+
+def _describe_partitions(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) -> None:
+    """The counts: triples, entities, a partition per class and per property."""
     w.int(ds, VOID + "triples", _n(select(ALL_TRIPLES)))
-    w.int(ds, VOID + "entities", _n(select(ENTITIES % base)))
+    w.int(ds, VOID + "entities", _n(select(ENTITIES % meta.base)))
     classes = {r["c"].value: int(r["n"].value) for r in select(CLASSES)
                if isinstance(r.get("c"), ox.NamedNode)}
     properties = {r["p"].value: int(r["n"].value) for r in select(PROPERTIES)}
@@ -176,6 +192,10 @@ def describe(select: Select, meta: Meta) -> list[ox.Triple]:
     for vocabulary in sorted({namespace_of(i) for i in (*classes, *properties)}):
         w.iri(ds, VOID + "vocabulary", vocabulary)
 
+
+def _describe_graphs(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) -> None:
+    """A subset per named graph, with its dump."""
+    base = meta.base
     for row in select(GRAPH_TRIPLES):
         graph = row["g"].value
         name = graph.removeprefix(base + "graph/")
@@ -189,8 +209,11 @@ def describe(select: Select, meta: Meta) -> list[ox.Triple]:
             if dump.graph == graph:
                 w.iri(subset, VOID + "dataDump", dump.url)
 
+
+def _describe_links(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) -> None:
+    """A linkset per external dataset the links point into."""
     for key, (namespace, target, title) in LINK_TARGETS.items():
-        rows = select(LINKS % (base, namespace))
+        rows = select(LINKS % (meta.base, namespace))
         linkset = ox.NamedNode(f"{meta.dataset}#links-{key}")
         target_node = ox.NamedNode(target)
         w.iri(ds, VOID + "subset", linkset.value)
@@ -206,6 +229,9 @@ def describe(select: Select, meta: Meta) -> list[ox.Triple]:
         w.iri(target_node, RDF + "type", VOID + "Dataset")
         w.text(target_node, DCTERMS + "title", title, "en")
 
+
+def _describe_dumps(w: _Writer, ds: ox.NamedNode, meta: Meta) -> None:
+    """A distribution per dump, with its size and checksum."""
     for dump in meta.dumps:
         if dump.graph is None:
             w.iri(ds, VOID + "dataDump", dump.url)
@@ -220,7 +246,6 @@ def describe(select: Select, meta: Meta) -> list[ox.Triple]:
         w.iri(dist, SPDX + "checksum", checksum.value)
         w.iri(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
         w.text(checksum, SPDX + "checksumValue", dump.sha256)
-    return w.triples
 
 
 def write_turtle(store: ox.Store, path: str, meta: Meta | None = None) -> int:

@@ -197,8 +197,8 @@ def test_quote_mismatch_shows_the_closest_passage(tmp_path: Path) -> None:
             {passage("First Preparatory Meeting: Lima, Ecuador, December 5, 2019")} .
     """)
     message = build_error(paths)
-    assert 'source-003.ttl:10:125: passage of <https://w3id.org/iacml/id/activity/20/test-meeting>: quote ' \
-           'not found in source 003' in message, message
+    assert ("source-003.ttl:10:125: passage of <https://w3id.org/iacml/id/activity/20/"
+            "test-meeting>: quote not found in source 003") in message, message
     assert 'closest passage (source 003, line ' in message
     assert '"First Preparatory Meeting: Quito, Ecuador, December 5, 2019"' in message
     assert 'the quote has "Lima" where the source has "Quito"' in message

@@ -29,7 +29,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
-    """gunicorn serving the app over the build's dump."""
+    """The app served by gunicorn over the build's dump."""
     return live_server(IACML_LD_CACHE_DIR=str(tmp_path_factory.mktemp("ld-browser-cache")))
 
 

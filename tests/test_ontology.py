@@ -261,7 +261,7 @@ def test_alignments_as_in_model(onto: Graph) -> None:
 
 
 def test_subproperties(onto: Graph) -> None:
-    """provider and recipient are sub-properties of party."""
+    """The properties provider and recipient are sub-properties of party."""
     for p in ("provider", "recipient"):
         assert (IACML[p], RDFS.subPropertyOf, IACML.party) in onto
 

@@ -100,7 +100,7 @@ def local_name(shape: URIRef) -> str:
 
 
 def example_path(shape_local: str, kind: str) -> Path:
-    """tests/shapes/<ShapeLocalName>/<kind>.ttl"""
+    """The example ``tests/shapes/<ShapeLocalName>/<kind>.ttl``."""
     return EXAMPLES_DIR / shape_local / f"{kind}.ttl"
 
 

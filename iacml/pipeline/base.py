@@ -110,6 +110,6 @@ class BaseData:
                    shapes=FocusShapes(known, load_shapes(paths.shapes_dir)),
                    base_by_o=base_by_o,
                    ontology_nt=store.dump(format=ox.RdfFormat.N_TRIPLES,
-                                          from_graph=ox.NamedNode(str(G_ONTOLOGY))),
+                                          from_graph=ox.NamedNode(str(G_ONTOLOGY))) or b"",
                    ontology_terms={s for s in ontology.subjects() if isinstance(s, URIRef)},
                    vocabulary=Vocabulary(ontology), qc_links=qc_predicates(paths.qc_dir))

@@ -106,7 +106,7 @@ def duplicate_claims(graph: Graph, name: str, files: Sequence[Path] = ()
     found = []
     for passage, nodes in _derived(graph).items():
         seen: dict[Statement, Node] = {}
-        for node in sorted(nodes):
+        for node in sorted(nodes, key=str):
             said = statement(graph, node)
             if said in seen:
                 found.append(DuplicateClaim(_where(node, files), str(node), str(seen[said]),

@@ -181,7 +181,7 @@ def _entailed(triples: Iterable[Triple], box: TBox) -> set[Triple]:
 
 
 def _inconsistencies(facts: set[Triple], entry_lean: Graph, base: ReasoningBase) -> list[str]:
-    """owlrl's messages for disjoint classes sharing an individual (cax-dw, cax-adc)
+    """The messages owlrl gives for disjoint classes sharing an individual (cax-dw, cax-adc)
     and for literals that do not match their datatype (dt-not-type)."""
     types: dict[Node, set[Node]] = {}
     for s, p, o in facts:

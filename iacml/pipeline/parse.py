@@ -83,7 +83,7 @@ _BYTES = r"""b(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 _CONTEXT = re.compile(rf'"(?:\.\.\.)?({_BYTES})\^({_BYTES})(?:\.\.\.)?"$')
 
 
-def syntax_error(exc: Exception, data: bytes) -> tuple[int | None, int | None, str]:
+def syntax_error(exc: BaseException, data: bytes) -> tuple[int | None, int | None, str]:
     """(line, column, reason) of a parser's exception about ``data``.
 
     rdflib's Turtle parser says the line and shows the bytes around the error as

@@ -123,34 +123,47 @@ class _Sources:
         self.stores = [s for s in stores if s is not None]
 
     def about(self, node: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
+        """Quads whose subject is ``node``."""
         for store in self.stores:
             yield from store.quads_for_pattern(node, None, None, None)
 
-    def pointing(self, link: ox.NamedNode, node: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
+    def pointing(self, link: ox.NamedNode, node: ox.NamedNode | ox.BlankNode
+                 ) -> Iterator[ox.Quad]:
+        """Quads pointing at ``node`` by ``link``."""
         for store in self.stores:
             yield from store.quads_for_pattern(None, link, node, None)
 
 
-def _slice(sources: _Sources, nodes: set[ox.NamedNode | ox.BlankNode],
-           links: set[ox.NamedNode]) -> set[ox.Quad]:
-    """Quads about ``nodes``, pointing at them by ``links``, and about what those reach."""
-    quads: set[ox.Quad] = set()
-    second: set[ox.NamedNode | ox.BlankNode] = set()
+Resource = ox.NamedNode | ox.BlankNode
+
+
+def _around(sources: _Sources, nodes: set[Resource], links: set[ox.NamedNode],
+            quads: set[ox.Quad]) -> set[Resource]:
+    """Add to ``quads`` those about ``nodes`` and pointing at them by ``links``; return
+    the resources these quads reach."""
+    reached: set[Resource] = set()
     for node in nodes:
         for q in sources.about(node):
             quads.add(q)
-            if not isinstance(q.object, ox.Literal | ox.Triple):
-                second.add(q.object)
+            if isinstance(q.object, ox.NamedNode | ox.BlankNode):
+                reached.add(q.object)
         for link in links:
             for q in sources.pointing(link, node):
                 quads.add(q)
-                if not isinstance(q.subject, ox.Triple):
-                    second.add(q.subject)
-    third: set[ox.NamedNode | ox.BlankNode] = set()
+                if isinstance(q.subject, ox.NamedNode | ox.BlankNode):
+                    reached.add(q.subject)
+    return reached
+
+
+def _slice(sources: _Sources, nodes: set[Resource], links: set[ox.NamedNode]) -> set[ox.Quad]:
+    """Quads about ``nodes``, pointing at them by ``links``, and about what those reach."""
+    quads: set[ox.Quad] = set()
+    second = _around(sources, nodes, links, quads)
+    third: set[Resource] = set()
     for node in second - nodes:
         for q in sources.about(node):
             quads.add(q)
-            if q.predicate in links and not isinstance(q.object, ox.Literal | ox.Triple):
+            if q.predicate in links and isinstance(q.object, ox.NamedNode | ox.BlankNode):
                 third.add(q.object)
     for node in third - second - nodes:  # e.g. the passages of those nodes
         quads.update(sources.about(node))

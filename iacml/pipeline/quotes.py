@@ -11,12 +11,13 @@ passage ``id/passage/NNN/<start>-<end>``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
+from rdflib.term import Node
 
 from ..namespaces import IACML, ID, OA, SHAPES
 from .nearest import MAX_HINTS, closest_passage
@@ -126,7 +127,7 @@ def resolve_passages(graph: Graph, texts: dict[str, SourceText],
     ``files`` are the files ``graph`` was read from, to say where a problem is.
     """
     problems: list[QuoteProblem] = []
-    renames: dict[BNode, URIRef] = {}
+    renames: dict[Node, Node] = {}
     passages = [p for p in set(graph.subjects(RDF.type, IACML.Passage)) if isinstance(p, BNode)]
     for passage in passages:
         selector = graph.value(passage, OA.hasSelector)
@@ -139,9 +140,9 @@ def resolve_passages(graph: Graph, texts: dict[str, SourceText],
         if len(spans) == 1:
             start, end = spans[0]
             assert key is not None
-            renames[passage] = ID[f"passage/{key}/{start}-{end}"]
-            _rewrite_selectors(graph, passage, renames[passage], texts[key].text[start:end],
-                               start, end)
+            iri = ID[f"passage/{key}/{start}-{end}"]
+            renames[passage] = iri
+            _rewrite_selectors(graph, passage, iri, texts[key].text[start:end], start, end)
             continue
         users = [str(s) for s in graph.subjects(PROV.wasDerivedFrom, passage)]
         hint = ""
@@ -182,7 +183,7 @@ def _rewrite_selectors(graph: Graph, passage: BNode, iri: URIRef, exact: str,
     graph.add((position_sel, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
 
 
-def _rename_nodes(graph: Graph, renames: dict[BNode, URIRef]) -> None:
+def _rename_nodes(graph: Graph, renames: Mapping[Node, Node]) -> None:
     """Give the located passages their IRIs in every triple that holds them."""
     if not renames:
         return

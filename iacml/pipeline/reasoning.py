@@ -50,8 +50,10 @@ WHERE {
 def derive_shortcuts(graph: Graph) -> Graph:
     """``iacml:chairOf`` / ``iacml:viceChairOf`` from Working Group Memberships."""
     out = Graph()
-    for triple in graph.query(_SHORTCUTS):
-        out.add(triple)
+    constructed = graph.query(_SHORTCUTS).graph
+    if constructed is not None:
+        for triple in constructed:
+            out.add(triple)
     return out
 
 
@@ -61,7 +63,7 @@ _AXIOM_TYPES = (OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
                 OWL.SymmetricProperty, OWL.TransitiveProperty)
 
 
-def entailing_properties(ontology: Graph) -> set:
+def entailing_properties(ontology: Graph) -> set[Node]:
     """Properties whose use can entail something: those with a domain, range,
     super-property, inverse, chain or characteristic in the ontology."""
     props = {s for p in _AXIOMS for s in ontology.subjects(p, None)}
@@ -69,7 +71,7 @@ def entailing_properties(ontology: Graph) -> set:
     return props
 
 
-def reasoning_input(graph: Graph, entailing: set) -> Graph:
+def reasoning_input(graph: Graph, entailing: set[Node]) -> Graph:
     """The part of a graph worth reasoning over.
 
     Left out: passages and their selectors, ``prov:wasDerivedFrom``, and every
@@ -91,7 +93,7 @@ def reasoning_input(graph: Graph, entailing: set) -> Graph:
     return out
 
 
-def is_informative(triple: tuple) -> bool:
+def is_informative(triple: Triple) -> bool:
     """False for the axiomatic and trivial triples owlrl adds."""
     s, p, o = triple
     if isinstance(s, Literal) or str(s).startswith(_BUILTIN):
@@ -146,8 +148,8 @@ def _reason_one(facts_nt: bytes, context_nt: bytes) -> bytes:
     return inferred.serialize(format="nt", encoding="utf-8")
 
 
-def reason_per_graph(fact_graphs: dict, context: Graph, ontology: Graph,
-                     processes: int | None = None) -> dict:
+def reason_per_graph(fact_graphs: dict[URIRef, Graph], context: Graph, ontology: Graph,
+                     processes: int | None = None) -> dict[URIRef, Graph]:
     """The inferences of each fact graph over (that graph ∪ context), computed in
     parallel processes (owlrl is pure Python and single-threaded)."""
     entailing = entailing_properties(ontology)

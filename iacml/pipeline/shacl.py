@@ -37,7 +37,7 @@ from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from ..errors import BuildError
 
@@ -53,9 +53,9 @@ def _prepared(text: str, namespaces: frozenset[tuple[str, str]]) -> Query:
 class PreparedQueryGraph(Graph):
     """An rdflib graph whose SPARQL texts are parsed once and kept (up to 512)."""
 
-    def query(self, query_object: str | Query, processor: Any = "sparql",  # type: ignore[override]
+    def query(self, query_object: str | Query, processor: Any = "sparql",
               result: Any = "sparql", initNs: Mapping[str, Any] | None = None,  # noqa: N803
-              initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+              initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803
               use_store_provided: bool = True, **kwargs: Any) -> Result:
         """Run a query as :meth:`rdflib.Graph.query` does, a text parsed only once."""
         if isinstance(query_object, str):
