@@ -4,7 +4,7 @@ documented and has a conforming and a non-conforming example under
 
 Each example is validated as the build validates a graph: example ∪ ontology,
 their OWL 2 RL closure, then pySHACL with no inference
-(``iacml.validation.validate_graph``). ``valid.ttl`` must give no result at all
+(``iacml.pipeline.shapes.validate_graph``). ``valid.ttl`` must give no result at all
 (neither violation nor warning); ``invalid.ttl``, and any further
 ``invalid-<aspect>.ttl`` exercising another constraint of the same shape, must
 give at least one result from the shape under test (or a blank-node shape it

@@ -38,15 +38,18 @@ from rdflib.namespace import (
     TIME,
     VOID,
     XSD,
+    DefinedNamespace,
 )
 
 from ..namespaces import PREFIXES, SHAPES
 from .places import place
 from .report import ValidationResult
 
-#: rdflib's closed copies of the vocabularies, by namespace.
-_DEFINED = {str(ns): frozenset(str(t) for t in dir(ns))
-            for ns in (RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, ORG, TIME, SH, VOID, DCAT, SDO)}
+#: rdflib's closed copies of the vocabularies (their membership test knows the terms
+#: that are Python keywords, such as sh:class, which dir() leaves out).
+_CLOSED: dict[str, type[DefinedNamespace]] = {
+    str(ns): ns for ns in (RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, ORG, TIME, SH, VOID, DCAT,
+                           SDO)}
 #: Namespaces of resources, not of terms.
 _NOT_VOCABULARIES = {"id", "graph"}
 _CONTAINER_MEMBER = re.compile(re.escape(str(RDF)) + r"_\d+$")
@@ -100,7 +103,8 @@ class Vocabulary:
         self.terms: dict[str, set[str]] = {}
         for namespace in self.prefixes:
             own = {t for t in declared if t.startswith(namespace)}
-            self.terms[namespace] = own | set(_DEFINED.get(namespace, ()))
+            closed = _CLOSED.get(namespace)
+            self.terms[namespace] = own | ({str(t) for t in dir(closed)} if closed else set())
 
     def namespace_of(self, term: URIRef) -> str | None:
         """The known namespace ``term`` is in (the longest that matches), if any."""
@@ -113,7 +117,8 @@ class Vocabulary:
         if namespace is None or term in declared or _CONTAINER_MEMBER.match(term):
             return None
         known = self.terms[namespace]
-        if str(term) in known:
+        closed = _CLOSED.get(namespace)
+        if str(term) in known or (closed is not None and term in closed):
             return None
         prefix = self.prefixes[namespace]
         local = term[len(namespace):]
