@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from . import sentences as sent
 from .errors import BuildError
 from .paths import ProjectPaths
+from .pipeline import quotes
 
 MARK_REASONS = {
     "heading": "a heading or a title line that states no fact of its own",
@@ -73,11 +74,21 @@ class SourceCoverage:
 
     @property
     def covered_share(self) -> float:
+        """The share of the sentences a fact covers."""
         return self.covered / self.total if self.total else 1.0
 
     @property
     def covered_or_marked_share(self) -> float:
+        """The share of the sentences a fact covers or a mark explains."""
         return (self.covered + len(self.marked)) / self.total if self.total else 1.0
+
+
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The rows of a SELECT query over the union of the graphs."""
+    result = store.query(query, use_default_graph_as_union=True)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:80]}")
+    return result
 
 
 def _plain(text: str) -> str:
@@ -101,10 +112,11 @@ def read_marks(path: Path) -> list[Mark]:
 
 def source_files(paths: ProjectPaths) -> dict[str, Path]:
     """Each source text by its key (``"003"`` for ``003_<hash>.txt``)."""
-    return {p.name.split("_", 1)[0]: p for p in sorted(paths.sources_dir.glob("*.txt"))}
+    return quotes.source_files(paths.sources_dir)
 
 
 def sentences_dir(paths: ProjectPaths) -> Path:
+    """The committed sentence splits, ``data/sentences/``."""
     return paths.root / "data" / "sentences"
 
 
@@ -112,10 +124,10 @@ def fact_spans(store: ox.Store, texts: dict[str, str]) -> dict[str, list[tuple[i
     """Per source key, the spans of passages that back a fact other than a stored
     section text."""
     section_texts = {r["node"].value: _plain(r["text"].value)
-                     for r in store.query(_SECTION_TEXTS, use_default_graph_as_union=True)}
+                     for r in _solutions(store, _SECTION_TEXTS)}
     spans: dict[str, set[tuple[int, int]]] = {}
     prefix = "https://w3id.org/iacml/id/source/"
-    for row in store.query(_PASSAGES, use_default_graph_as_union=True):
+    for row in _solutions(store, _PASSAGES):
         source = row["src"].value
         if not source.startswith(prefix) or source[len(prefix):] not in texts:
             continue
