@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk
+.PHONY: serve test build clean setup lint browser wrk nginx
 
 setup: $(STAMP) $(YASGUI)
 
@@ -42,16 +42,24 @@ wrk:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
 	  || echo "warning: wrk could not be installed: the concurrent benchmark runs will not run"
 
+# Debian's nginx: the front of the server (server/front.py): it buffers requests and
+# answers so slow or stalled clients cannot hold the app's threads.
+NGINX := /usr/sbin/nginx
+nginx:
+	@test -x $(NGINX) || command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx) \
+	  || echo "warning: nginx could not be installed: set IACML_FRONT=none behind a proxy of your own"
+
 $(DATASET): $(STAMP) $(BUILD_INPUTS)
 	$(BIN)/iacml build
 
 build: $(STAMP)
 	$(BIN)/iacml build
 
-serve: $(DATASET) $(YASGUI)
+# nginx in front of granian on http://$(HOST):$(PORT) (server/launch.py).
+serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 
-test: $(DATASET) $(YASGUI) browser wrk
+test: $(DATASET) $(YASGUI) browser wrk nginx
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage
@@ -72,7 +80,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: bench soak fuzz
 
-$(BENCH_STAMP): $(STAMP) wrk
+$(BENCH_STAMP): $(STAMP) wrk nginx
 	touch $@
 
 # SF 1 and 10, four engines, build per step; writes build/bench/report.md and the

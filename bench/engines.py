@@ -1,6 +1,7 @@
 """The engines compared, each started on a free 127.0.0.1 port and stopped afterwards.
 
-- ``ours``: the app under gunicorn (server/gunicorn_conf.py), rate limit off;
+- ``ours``: the server as ``make serve`` runs it (server/launch.py: nginx in front of
+  granian), rate limit off;
 - ``ours-nocache``: the same with the result cache off (IACML_RESULT_CACHE_BYTES=0), so
   every request runs its query: the engine and the stack without the cache;
 - ``oxigraph-mem``: ``oxigraph serve`` in memory, the dump POSTed to /store;
@@ -101,11 +102,11 @@ class Engine:
                 "worker_pss_mib": max((mem[p][1] for p in workers), default=0) / 1024}
 
     def stop(self) -> None:
-        """SIGTERM the process group, SIGKILL it after 10 s; remove temporary folders."""
+        """SIGTERM the process group, SIGKILL it after 25 s; remove temporary folders."""
         if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=25)  # our launcher stops its servers within 10 s
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 try:
                     os.killpg(self.process.pid, signal.SIGKILL)
@@ -114,6 +115,11 @@ class Engine:
                 self.process.wait(timeout=10)
         for path in self.cleanup:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def launch_argv(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The command that starts our server (server/launch.py: nginx in front of granian)."""
+    return [sys.executable, "-m", "server.launch", "--host", host, "--port", str(port)]
 
 
 def spawn(argv: list[str], log: Path, env: dict[str, str] | None = None
@@ -150,11 +156,9 @@ def start(name: str, dataset: Path, timeout: float = 900.0, **settings: str) -> 
         if name == "ours-nocache":
             env["IACML_RESULT_CACHE_BYTES"] = "0"
         env.update({"IACML_DATASET": str(dataset), "IACML_RATE_LIMIT": "0",
-                    "IACML_QUERY_WORKERS": str(os.cpu_count() or 2),
-                    "IACML_BIND": f"127.0.0.1:{port}"})
+                    "IACML_QUERY_WORKERS": str(os.cpu_count() or 2)})
         env.update(settings)
-        proc = spawn([str(BIN / "gunicorn"), "-c", "server/gunicorn_conf.py",
-                      "server.wsgi:app"], log, env)
+        proc = spawn(launch_argv(port), log, env)
         web_workers = server_settings.web_workers(env)
         return wait_ready(Engine(name, base + "/sparql", proc, log), base + "/health",
                           timeout, begin, web_workers)

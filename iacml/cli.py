@@ -181,10 +181,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     paths = ProjectPaths.default()
     if not paths.dataset_nq.exists():
         raise BuildError(f"{paths.dataset_nq} is missing: run `iacml build` first")
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    config = paths.root / "server" / "gunicorn_conf.py"
-    argv = [str(gunicorn), "-c", str(config), "--bind", f"{args.host}:{args.port}",
-            "--chdir", str(paths.root), "server.wsgi:app"]
+    # The launcher (server/launch.py) runs nginx in front of granian; exec keeps the pid,
+    # so whoever started `iacml serve` can stop the server with one signal.
+    os.chdir(paths.root)
+    argv = [sys.executable, "-m", "server.launch", "--host", args.host,
+            "--port", str(args.port)]
     os.execv(argv[0], argv)
     return 0  # not reached
 
@@ -230,7 +231,8 @@ def parser() -> argparse.ArgumentParser:
                    help="exit 1 unless every sentence is covered or marked")
     c.add_argument("--split", metavar="NNN",
                    help="write the sentence split of a new source (never rewrites one)")
-    s = sub.add_parser("serve", parents=[common], help="serve the built dataset with gunicorn")
+    s = sub.add_parser("serve", parents=[common],
+                       help="serve the built dataset (nginx in front of granian)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
     return main_parser

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import os
 import sys
 from typing import Any
 
@@ -19,12 +20,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import settings
 from server.accesslog import BatchedStreamHandler
+from server.admission import Admission
 from server.backend import LocalBackend, RemoteBackend
 from server.metrics import Metrics
 from server.ratelimit import RateLimiter
 from server.resultcache import ResultCache
-from server.settings import PROJECT_ROOT
-from server.shared import SharedRateLimiter, shared_dir
+from server.settings import BEHIND_FRONT, PROJECT_ROOT
+from server.shared import SharedRateLimiter, mark_ready, shared_dir
 
 
 def _configure_logging() -> None:
@@ -52,14 +54,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app: defaults < instance config < environment < ``config``."""
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"),
                 instance_relative_config=True)
-    app.config.update(settings.defaults())
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.update(settings.normalise(app.config))
-    app.config.update(settings.from_environment())
+    app.config.update(settings.load())
     if config:
         app.config.update(settings.normalise(config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["IACML_MAX_REQUEST_BYTES"]
-    if app.config["IACML_TRUST_PROXY"]:  # client address, scheme and host from the proxy
+    if os.environ.get(BEHIND_FRONT) or app.config["IACML_TRUST_PROXY"]:
+        # Behind the nginx front (server/launch.py) the client address, scheme and host
+        # come from its X-Forwarded-* headers: it overwrites the address a client sends,
+        # and passes scheme and host on from a proxy before it only under
+        # IACML_TRUST_PROXY. Without the front, IACML_TRUST_PROXY trusts the peer.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     _configure_logging()
@@ -72,20 +75,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"],
                                str(journal_path(app.config["IACML_JOURNAL"])),
-                               app.config["IACML_LOOKUPS_IN_PROCESS"])
+                               app.config["IACML_LOOKUPS_IN_PROCESS"],
+                               app.config["IACML_QUERY_MEMORY_MB"])
     # The dataset loads in the zygote process while this one imports the blueprints.
     backend.begin()
     atexit.register(backend.close)
     app.extensions["iacml.backend"] = backend
-    share = shared_dir()  # set by gunicorn's master: state shared by its web workers
+    share = shared_dir()  # set by the launcher: state shared by the web workers
     app.extensions["iacml.metrics"] = Metrics(share)
     app.extensions["iacml.ratelimit"] = (
         SharedRateLimiter(app.config["IACML_RATE_LIMIT"], share) if share
         else RateLimiter(app.config["IACML_RATE_LIMIT"]))
+    app.extensions["iacml.admission"] = Admission(
+        app.config["IACML_CLIENT_QUERIES"], app.config["IACML_CLIENT_QUERY_SECONDS"],
+        app.config["IACML_QUERY_TIMEOUT"], share)
     app.extensions["iacml.results"] = ResultCache(app.config["IACML_RESULT_CACHE_BYTES"])
     app.extensions["iacml.yasgui_version"] = _yasgui_version()
 
-    from server import gsp, ops, sparql, ui, writes
+    from server import gsp, limits, ops, sparql, ui, writes
+
+    limits.init_app(app)  # URL and body limits before any route (414, 413, 400)
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ui.bp)
@@ -95,6 +104,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     writes.init_app(app)
     ops.init_app(app)
     backend.wait_ready()
+    if share:
+        mark_ready(share)
 
     @app.errorhandler(413)
     def _too_large(_exc: Exception) -> tuple[str, int, dict[str, str]]:

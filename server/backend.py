@@ -26,8 +26,8 @@ class LocalBackend:
     name = "embedded"
 
     def __init__(self, dataset: str, workers: int, journal: str | None = None,
-                 lookups_in_process: bool = True) -> None:
-        self.pool = QueryPool(dataset, workers, journal)
+                 lookups_in_process: bool = True, memory_mib: float = 0.0) -> None:
+        self.pool = QueryPool(dataset, workers, journal, memory_mib)
         self.dataset = Path(dataset)
         self.journal = Path(journal) if journal else None
         self.lookups = LocalLookups(dataset, journal) if lookups_in_process else None
@@ -90,12 +90,17 @@ class LocalBackend:
         """Run ``job`` in a worker within ``time_limit`` seconds; the worker first
         applies the journal up to its current end (the writes accepted so far)."""
         job = {**job, "journal_end": self.journal_size()}
-        if (self.lookups is not None and job.get("op") == "query"
-                and not job.get("default_graphs") and not job.get("named_graphs")
-                and is_lookup(job["query"])):
+        if self.answers_in_process(job):
+            assert self.lookups is not None
             self.lookups_answered += 1
             return self.lookups.run(job)
         return self.pool.run(job, time_limit)
+
+    def answers_in_process(self, job: dict[str, Any]) -> bool:
+        """True for a lookup by IRI answered from the web process's copy (no worker)."""
+        return (self.lookups is not None and job.get("op") == "query"
+                and not job.get("default_graphs") and not job.get("named_graphs")
+                and is_lookup(job["query"]))
 
     def counts(self, time_limit: float) -> dict[str, Any]:
         """Triples per graph ('' is the default graph) and in total."""
@@ -162,6 +167,10 @@ class RemoteBackend:
             raise PoolUnavailable(f"remote endpoint answered HTTP {resp.status_code}: "
                                   f"{resp.text[:300]}")
         return resp.content
+
+    def answers_in_process(self, job: dict[str, Any]) -> bool:
+        """Every query goes to the remote endpoint."""
+        return False
 
     def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
         """Check ``job`` locally, then answer it from the remote endpoint."""

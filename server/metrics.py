@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+#: Buckets of the wait for a free query worker (seconds).
+WAIT_BUCKETS = (0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 #: name -> (help, value, how the workers' values combine: "sum" or "max")
 Gauges = dict[str, tuple[str, float, str]]
@@ -31,6 +33,10 @@ class Metrics:
         self.latency_count = 0
         self.timeouts = 0
         self.truncated = 0
+        self.refused: Counter[str] = Counter()
+        self.wait_buckets = [0] * len(WAIT_BUCKETS)
+        self.wait_sum = 0.0
+        self.wait_count = 0
         self.gauges: Callable[[], Gauges] = dict
         self._publisher = None
         if share is not None:
@@ -69,6 +75,22 @@ class Metrics:
             self.truncated += 1
         self._changed()
 
+    def count_refused(self, reason: str) -> None:
+        """Count a query refused by the fair share (reason: concurrency or budget)."""
+        with self._lock:
+            self.refused[reason] += 1
+        self._changed()
+
+    def observe_queue_wait(self, seconds: float) -> None:
+        """Count the time a query waited for a free query worker."""
+        with self._lock:
+            self.wait_sum += seconds
+            self.wait_count += 1
+            for i, bound in enumerate(WAIT_BUCKETS):
+                if seconds <= bound:
+                    self.wait_buckets[i] += 1
+        self._changed()
+
     def state(self) -> dict[str, Any]:
         """This process's counters and gauges as a JSON-able snapshot."""
         with self._lock:
@@ -76,7 +98,9 @@ class Metrics:
                     "errors": [[s, n] for s, n in self.errors.items()],
                     "buckets": list(self.buckets), "latency_sum": self.latency_sum,
                     "latency_count": self.latency_count, "timeouts": self.timeouts,
-                    "truncated": self.truncated,
+                    "truncated": self.truncated, "refused": dict(self.refused),
+                    "wait_buckets": list(self.wait_buckets), "wait_sum": self.wait_sum,
+                    "wait_count": self.wait_count,
                     "gauges": {name: list(g) for name, g in self.gauges().items()}}
 
     def _states(self) -> list[dict[str, Any]]:
@@ -90,7 +114,10 @@ class Metrics:
         requests: Counter[tuple[str, str, int]] = Counter()
         errors: Counter[int] = Counter()
         buckets = [0] * len(BUCKETS)
-        totals = {"latency_sum": 0.0, "latency_count": 0, "timeouts": 0, "truncated": 0}
+        totals = {"latency_sum": 0.0, "latency_count": 0, "timeouts": 0, "truncated": 0,
+                  "wait_sum": 0.0, "wait_count": 0}
+        refused: Counter[str] = Counter()
+        wait_buckets = [0] * len(WAIT_BUCKETS)
         gauges: dict[str, tuple[str, float]] = {}
         for state in states:
             for endpoint, method, status, n in state["requests"]:
@@ -99,7 +126,10 @@ class Metrics:
                 errors[int(status)] += n
             buckets = [a + b for a, b in zip(buckets, state["buckets"], strict=True)]
             for key in totals:
-                totals[key] += state[key]
+                totals[key] += state.get(key, 0)
+            refused.update(state.get("refused", {}))
+            wait_buckets = [a + b for a, b in zip(
+                wait_buckets, state.get("wait_buckets", [0] * len(WAIT_BUCKETS)), strict=True)]
             for name, (help_text, value, how) in state.get("gauges", {}).items():
                 if name in gauges:
                     old = gauges[name][1]
@@ -126,7 +156,19 @@ class Metrics:
                 "# HELP iacml_query_truncated_total Results cut at the row cap.",
                 "# TYPE iacml_query_truncated_total counter",
                 f"iacml_query_truncated_total {totals['truncated']}",
-                "# HELP iacml_web_workers Web worker processes whose counts are included.",
+                "# HELP iacml_query_refused_total Queries refused by the per-client fair share.",
+                "# TYPE iacml_query_refused_total counter"]
+        out += [f'iacml_query_refused_total{{reason="{reason}"}} {refused[reason]}'
+                for reason in ("concurrency", "budget")]
+        out += ["# HELP iacml_query_queue_wait_seconds Time queries waited for a free "
+                "query worker.",
+                "# TYPE iacml_query_queue_wait_seconds histogram"]
+        for bound, n in zip(WAIT_BUCKETS, wait_buckets, strict=True):
+            out.append(f'iacml_query_queue_wait_seconds_bucket{{le="{bound}"}} {n}')
+        out.append(f'iacml_query_queue_wait_seconds_bucket{{le="+Inf"}} {totals["wait_count"]}')
+        out.append(f"iacml_query_queue_wait_seconds_sum {totals['wait_sum']:.6f}")
+        out.append(f"iacml_query_queue_wait_seconds_count {totals['wait_count']}")
+        out += ["# HELP iacml_web_workers Web worker processes whose counts are included.",
                 "# TYPE iacml_web_workers gauge", f"iacml_web_workers {len(states)}"]
         for name, (help_text, value) in sorted(gauges.items()):
             out += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {value:g}"]

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_te
 
 from server import settings
 from server.metrics import Gauges
+from server.shared import ready_workers, shared_dir
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("iacml.access")
@@ -30,7 +31,9 @@ def health() -> Response:
     """200 with the triple count when the store is loaded, else 503."""
     state = current_app.extensions["iacml.backend"].health()
     state["status"] = "ok" if state["loaded"] else "unavailable"
-    state["web_worker"] = os.getpid()  # gunicorn runs several: lets a client see them all
+    state["web_worker"] = os.getpid()  # the web worker that answered
+    share = shared_dir()
+    state["web_workers_ready"] = ready_workers(share) if share else 1
     response = jsonify(state)
     response.status_code = 200 if state["loaded"] else 503
     return response
@@ -58,6 +61,9 @@ def gauges(app: Flask) -> Gauges:
         out["iacml_query_worker_restarts"] = (
             "Workers replaced (killed at the time limit or died).",
             float(backend.pool.restarts), "sum")
+        out["iacml_query_memory_stops"] = (
+            "Queries stopped at the memory cap (IACML_QUERY_MEMORY_MB).",
+            float(backend.pool.memory_kills), "sum")
         out["iacml_lookups_in_process"] = (
             "Lookups by IRI answered in the web process (no worker hand-off).",
             float(backend.lookups_answered), "sum")
@@ -90,7 +96,8 @@ def version() -> Response:
         "pyoxigraph": _version("pyoxigraph"),
         "rdflib": _version("rdflib"),
         "flask": _version("flask"),
-        "gunicorn": _version("gunicorn"),
+        "granian": _version("granian"),
+        "front": current_app.config["IACML_FRONT"],
         "yasgui": current_app.extensions.get("iacml.yasgui_version"),
         "backend": current_app.extensions["iacml.backend"].name,
         "dataset": {"path": str(dataset), "exists": dataset.exists(),

@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from server.settings import PROJECT_ROOT
@@ -30,12 +31,42 @@ from server.settings import PROJECT_ROOT
 log = logging.getLogger("iacml.pool")
 
 
-class QueryTimeout(Exception):
+class PoolError(Exception):
+    """A query the pool could not answer; ``queue_wait`` and ``run`` are the seconds
+    it waited for a worker and ran in one."""
+
+    queue_wait = 0.0
+    run = 0.0
+
+
+class QueryTimeout(PoolError):
     """The query passed the time limit; its worker was killed."""
 
 
-class PoolUnavailable(Exception):
+class PoolUnavailable(PoolError):
     """No worker could take the query (dataset not loaded, or a worker died)."""
+
+
+class QueryMemoryExceeded(PoolError):
+    """The query grew its worker past the memory cap; the worker was killed."""
+
+
+#: How often a waiting request checks its worker's memory (it wakes at once on the answer).
+MEMORY_POLL_S = 0.02
+
+
+def private_mib(pid: int) -> float:
+    """Memory of ``pid`` that no other process shares (private pages, MiB): what a
+    forked worker added to the dataset it inherited copy-on-write."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    kib = 0
+    for line in text.splitlines():
+        if line.startswith(("Private_Dirty:", "Private_Clean:")):
+            kib += int(line.split()[1])
+    return kib / 1024
 
 
 @dataclass
@@ -58,8 +89,10 @@ class Worker:
 class QueryPool:
     """Pool of ``size`` workers forked from a zygote holding the dataset at ``dataset``."""
 
-    def __init__(self, dataset: str | None, size: int = 2, journal: str | None = None) -> None:
+    def __init__(self, dataset: str | None, size: int = 2, journal: str | None = None,
+                 memory_mib: float = 0.0) -> None:
         self.dataset = dataset
+        self.memory_mib = memory_mib  # cap on what one query adds to its worker; 0: none
         self.journal = journal
         self.size = max(1, size)
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -73,6 +106,7 @@ class QueryPool:
         self.triples: int | None = None
         self.timeouts = 0
         self.restarts = 0
+        self.memory_kills = 0
 
     # ---------------- life cycle ----------------
 
@@ -168,8 +202,10 @@ class QueryPool:
     # ---------------- running jobs ----------------
 
     def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
-        """Run ``job`` in a worker within ``time_limit`` seconds and return its answer."""
-        deadline = time.monotonic() + time_limit
+        """Run ``job`` in a worker within ``time_limit`` seconds and return its answer,
+        with ``queue_wait`` and ``run`` (seconds) added."""
+        started = time.monotonic()
+        deadline = started + time_limit
         if self.triples is None and self.error:
             raise PoolUnavailable(self.error)
         try:
@@ -178,23 +214,55 @@ class QueryPool:
             if self.error:
                 raise PoolUnavailable(self.error) from None
             self.timeouts += 1
-            raise QueryTimeout(f"no query worker became free within the {time_limit:g} s "
-                               "query time limit") from None
+            raise self._timed(QueryTimeout(
+                f"no query worker became free within the {time_limit:g} s query time "
+                "limit"), started, time.monotonic()) from None
+        got = time.monotonic()
         try:
             current.conn.send(job)
-            if current.conn.poll(max(0.0, deadline - time.monotonic())):
-                answer = current.conn.recv()
-                current.jobs += 1
-                self._idle.put(current)
-                return answer
+            answer = self._await(current, deadline, time_limit)
         except (EOFError, OSError) as exc:
-            current.kill()
-            self.restarts += 1
-            self._replace()
-            raise PoolUnavailable(f"query worker died: {exc}") from exc
-        current.kill()
-        self.timeouts += 1
+            self._retire(current)
+            raise self._timed(PoolUnavailable(f"query worker died: {exc}"),
+                              started, got) from exc
+        except PoolError as exc:
+            self._retire(current)
+            raise self._timed(exc, started, got) from None
+        current.jobs += 1
+        if self.memory_mib and private_mib(current.pid) > self.memory_mib:
+            self._retire(current)  # grown over the queries it ran: start a fresh one
+        else:
+            self._idle.put(current)
+        answer["queue_wait"], answer["run"] = got - started, time.monotonic() - got
+        return answer
+
+    def _await(self, current: Worker, deadline: float, time_limit: float) -> dict[str, Any]:
+        """The worker's answer; watches its memory meanwhile (raises on either limit)."""
+        base = private_mib(current.pid) if self.memory_mib else 0.0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.timeouts += 1
+                raise QueryTimeout(f"the query ran past the {time_limit:g} s query time limit "
+                                   "and was stopped")
+            if current.conn.poll(min(left, MEMORY_POLL_S) if self.memory_mib else left):
+                answer: dict[str, Any] = current.conn.recv()
+                return answer
+            if self.memory_mib:
+                added = private_mib(current.pid) - base
+                if added > self.memory_mib:
+                    self.memory_kills += 1
+                    raise QueryMemoryExceeded(
+                        f"the query used more than {self.memory_mib:g} MiB of memory "
+                        f"(IACML_QUERY_MEMORY_MB) and was stopped")
+
+    def _retire(self, worker: Worker) -> None:
+        """Kill ``worker`` and fork its replacement in the background."""
+        worker.kill()
         self.restarts += 1
         self._replace()
-        raise QueryTimeout(f"the query ran past the {time_limit:g} s query time limit "
-                           "and was stopped")
+
+    @staticmethod
+    def _timed(exc: PoolError, started: float, got: float) -> PoolError:
+        exc.queue_wait, exc.run = got - started, time.monotonic() - got
+        return exc

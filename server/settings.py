@@ -63,8 +63,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Memory for answers kept per data version (the same query, dataset and format "
             "is answered without running again; ETag / If-None-Match gives 304). "
             "0 turns the cache off."),
-    Setting("IACML_QUERY_WORKERS", 2, int,
-            "Number of query worker processes, each holding the dataset in memory."),
+    Setting("IACML_QUERY_WORKERS", 3, int,
+            "Query worker processes per web worker, forked from one copy of the dataset "
+            "(copy-on-write); each answers one query at a time."),
     Setting("IACML_LOOKUPS_IN_PROCESS", True,
             lambda v: v if isinstance(v, bool) else _to_bool(str(v)),
             "Answer lookups by IRI (one triple pattern with a constant subject, whose cost "
@@ -153,7 +154,68 @@ BY_NAME.update({s.name: s for s in SETTINGS})
 
 
 def web_workers(environ: Mapping[str, str] | None = None) -> int:
-    """gunicorn web workers (IACML_WEB_WORKERS): by default one per core, at most 8,
-    since each holds its own copies of the data (read by server/gunicorn_conf.py)."""
-    environ = os.environ if environ is None else environ
-    return int(environ.get("IACML_WEB_WORKERS") or min(os.cpu_count() or 1, 8))
+    """Web workers (IACML_WEB_WORKERS): by default one per core, at most 8, since
+    each holds its own copies of the data (read by server/launch.py)."""
+    return int(load(environ)["IACML_WEB_WORKERS"]) or min(os.cpu_count() or 1, 8)
+
+
+#: Set by the launcher in the web workers' environment when nginx is in front: they take
+#: the client address from its X-Forwarded-For (nginx overwrites whatever a client sent).
+BEHIND_FRONT = "IACML_BEHIND_FRONT"
+
+
+# ---- the front and the fair share of the workers (issue 19: server/launch.py, front.py,
+# server/admission.py, server/pool.py) ----
+SETTINGS += (
+    Setting("IACML_FRONT", "nginx", str,
+            "What accepts client connections: 'nginx' (Debian's nginx buffers requests and "
+            "answers, with the timeouts and limits below, in front of granian on a private "
+            "socket) or 'none' (granian on the port itself: only behind a buffering proxy of "
+            "your own, since granian has no body read timeout)."),
+    Setting("IACML_WEB_WORKERS", 0, int,
+            "Web worker processes (granian workers), each with its own query workers and "
+            "copies of the data. 0: one per core, at most 8."),
+    Setting("IACML_HTTP_THREADS", 16, int,
+            "Python threads per web worker answering requests (granian's blocking threads); "
+            "a query waiting for its worker holds one."),
+    Setting("IACML_MAX_URL_BYTES", 32768, int,
+            "Longest accepted request target (path and query string) in bytes; longer "
+            "URLs get 414 on every route. Send longer queries in a POST body."),
+    Setting("IACML_SEARCH_MAX_CHARS", 200, int,
+            "Longest accepted search phrase (/search?q=) in characters; longer ones get 400."),
+    Setting("IACML_CLIENT_TIMEOUT", 15, int,
+            "Seconds the front waits for a client to send more of its request (headers or "
+            "body) or to take more of an answer; a client that stalls longer is "
+            "disconnected."),
+    Setting("IACML_CLIENT_QUERIES", 2, int,
+            "Queries one client address may have running in query workers at once, over "
+            "all web workers (429 with Retry-After beyond it; lookups by IRI and cached "
+            "answers are not counted). Keep it below IACML_QUERY_WORKERS so that one client "
+            "never holds every worker of a web worker. 0 turns it off."),
+    Setting("IACML_CLIENT_QUERY_SECONDS", 60.0, float,
+            "Seconds of query-worker time one client address may use per minute (the "
+            "Wikidata Query Service's rule); once spent, its queries get 429 with "
+            "Retry-After until the budget refills. 0 turns it off."),
+    Setting("IACML_QUERY_MEMORY_MB", 1024.0, float,
+            "Memory one query may add to its worker, in MiB (pages the worker does not "
+            "share with the dataset it inherited); past it the query is stopped with 503 "
+            "and the worker replaced. 0 turns the cap off."),
+    Setting("IACML_MAX_CONNECTIONS_PER_CLIENT", 32, int,
+            "Requests one client address may have in progress at once at the front "
+            "(a stalled body or a slow reader counts); beyond it 429. 0 turns it off."),
+)
+BY_NAME.update({s.name: s for s in SETTINGS})
+
+
+def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting as the server runs with it: defaults < instance/config.py <
+    ``IACML_*`` environment variables (what create_app and the launcher both read)."""
+    config = defaults()
+    instance = PROJECT_ROOT / "instance" / "config.py"
+    if instance.is_file():
+        namespace: dict[str, Any] = {"__file__": str(instance)}
+        exec(compile(instance.read_text(encoding="utf-8"), str(instance), "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    config = normalise(config)
+    config.update(from_environment(environ))
+    return config

@@ -1,9 +1,13 @@
-"""State shared by the web workers of one gunicorn server: metrics and rate limits.
+"""State shared by the web workers of one server: readiness, metrics and per-client budgets.
 
-gunicorn runs one web process per core (server/gunicorn_conf.py), and each
-process only sees the requests it answered.  A scrape of /metrics or a
-per-client rate limit must see them all, so the master creates one folder per
-server (``IACML_SHARED_DIR``, removed when it exits) that its workers share:
+The server runs one web process per core (server/launch.py), and each process
+only sees the requests it answered.  A scrape of /metrics or a per-client limit
+must see them all, so the launcher creates one folder per server
+(``IACML_SHARED_DIR``, removed when it exits) that its workers share:
+
+- **readiness**: a web worker that has loaded the app writes ``ready-<pid>``;
+  /health counts the live ones, so a client can wait for all of them whichever
+  worker answers it.
 
 - **metrics**: each worker publishes a snapshot of its counters as
   ``metrics-<pid>.json`` (written atomically) about once a second while it is
@@ -46,7 +50,7 @@ _POLL_S = 0.05
 
 
 def shared_dir() -> Path | None:
-    """The folder shared by this server's web workers, if running under gunicorn."""
+    """The folder shared by this server's web workers, if started by the launcher."""
     value = os.environ.get(ENV)
     return Path(value) if value and Path(value).is_dir() else None
 
@@ -59,6 +63,16 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def mark_ready(folder: Path) -> None:
+    """Record that this web worker has loaded the app and serves."""
+    (folder / f"ready-{os.getpid()}").touch()
+
+
+def ready_workers(folder: Path) -> int:
+    """How many web workers of this server serve now (ready and alive)."""
+    return sum(1 for path in folder.glob("ready-*") if _alive(int(path.name[6:])))
 
 
 class SnapshotPublisher:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 
 from server import conneg, querytext, servicedesc
-from server.pool import PoolUnavailable, QueryTimeout
+from server.pool import PoolError, PoolUnavailable, QueryMemoryExceeded, QueryTimeout
 from server.protocol import UPDATE_REFUSED, ProtocolError, parse
 from server.resultcache import answer_key
 
@@ -21,7 +21,7 @@ CORS_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
     "Access-Control-Expose-Headers": "X-IACML-Truncated, X-IACML-Row-Cap, X-IACML-Rows, "
-                                     "X-IACML-Cache, ETag, Retry-After",
+                                     "X-IACML-Cache, ETag, Retry-After, Server-Timing",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -112,14 +112,25 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
     if kind and formats[kind] is None:
         return _not_acceptable(kind, format_param)
     limit = config["IACML_QUERY_TIMEOUT"]
+    metrics = current_app.extensions["iacml.metrics"]
+    admission = current_app.extensions["iacml.admission"]
+    ticket = None
+    if not backend.answers_in_process(job):  # a worker is needed: the client's fair share
+        ticket, refusal = admission.admit(_client())
+        if refusal is not None:
+            metrics.count_refused(refusal.reason)
+            return error(429, refusal.message, {"Retry-After": str(refusal.retry_after)})
     try:
         answer = backend.run(job, limit)
-    except QueryTimeout as exc:
-        current_app.extensions["iacml.metrics"].count_timeout()
-        return error(503, f"Query stopped: {exc} (IACML_QUERY_TIMEOUT = {limit:g} s). "
-                          "Narrow the query or add a LIMIT.", {"Retry-After": "1"})
-    except PoolUnavailable as exc:
-        return error(503, f"the query service is unavailable: {exc}", {"Retry-After": "5"})
+    except PoolError as exc:
+        admission.release(_client(), ticket, exc.run)
+        metrics.observe_queue_wait(exc.queue_wait)
+        return _pool_error(exc, limit)
+    admission.release(_client(), ticket, answer.get("run", 0.0))
+    if "queue_wait" in answer:
+        metrics.observe_queue_wait(answer["queue_wait"])
+        g.server_timing = (f"queue;dur={answer['queue_wait'] * 1000:.1f}, "
+                           f"run;dur={answer['run'] * 1000:.1f}")
     status = answer.get("status", 500)
     if status == 406:
         return _not_acceptable(answer["kind"], format_param)
@@ -128,6 +139,18 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
     if key:
         cache.put(key, answer)
     return _answer(answer, query, etag, hit=False)
+
+
+def _pool_error(exc: PoolError, limit: float) -> Response:
+    """503 for a query the workers could not answer, saying which limit stopped it."""
+    if isinstance(exc, QueryTimeout):
+        current_app.extensions["iacml.metrics"].count_timeout()
+        return error(503, f"Query stopped: {exc} (IACML_QUERY_TIMEOUT = {limit:g} s). "
+                          "Narrow the query or add a LIMIT.", {"Retry-After": "1"})
+    if isinstance(exc, QueryMemoryExceeded):
+        return error(503, f"Query stopped: {exc}. Narrow the query (fewer rows to keep for "
+                          "DISTINCT, ORDER BY or GROUP BY) or add a LIMIT.", {"Retry-After": "1"})
+    return error(503, f"the query service is unavailable: {exc}", {"Retry-After": "5"})
 
 
 def _endpoint_url() -> str:
@@ -158,6 +181,8 @@ def _answer(answer: dict[str, Any], query: str, etag: str | None = None,
                "Vary": "Accept", "X-IACML-Cache": "hit" if hit else "miss"}
     if etag:
         headers["ETag"] = etag
+    if g.get("server_timing"):  # time waiting for a query worker, and running in it (ms)
+        headers["Server-Timing"] = g.server_timing
     if answer["truncated"]:
         headers["X-IACML-Truncated"] = "true"
         current_app.extensions["iacml.metrics"].count_truncated()

@@ -1,9 +1,9 @@
-"""Live endpoint servers for the server tests: gunicorn on a free loopback port.
+"""Live endpoint servers for the server tests: the production server on a free loopback port.
 
-``live_server(**settings)`` starts ``gunicorn -c server/gunicorn_conf.py
-server.wsgi:app`` with the given ``IACML_*`` settings (once per distinct
-settings in a test session), waits for /health and returns a
-:class:`LiveServer`; every server is terminated when the session ends.  The
+``live_server(**settings)`` starts ``python -m server.launch`` (what ``make serve``
+runs: nginx in front of granian) with the given ``IACML_*`` settings (once per
+distinct settings in a test session), waits for /health from every web worker
+and returns a :class:`LiveServer`; every server is terminated when the session ends.  The
 dataset is the build's dump when ``build/iacml.nq`` exists, else the small
 fixture in ``tests/fixtures/sparql/``.
 """
@@ -33,7 +33,6 @@ from server.readiness import wait_until_serving
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "sparql" / "small.nq"
 BUILT = ROOT / "build" / "iacml.nq"
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 _snapshot: list[Path] = []
@@ -86,7 +85,7 @@ def quad_count(path: Path) -> int:
 
 @dataclass
 class LiveServer:
-    """A running gunicorn serving the app."""
+    """A running server (the launcher process and its nginx and granian)."""
 
     base: str
     process: subprocess.Popen[bytes]
@@ -98,7 +97,8 @@ class LiveServer:
         return self.base + "/sparql"
 
     def pids(self) -> list[int]:
-        """The gunicorn master and all its descendants (workers, zygote, query workers)."""
+        """The launcher and all its descendants (nginx, granian, web workers, zygotes,
+        query workers)."""
         children: dict[int, list[int]] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -134,11 +134,11 @@ class LiveServer:
         return sum(cpu - before.get(pid, 0.0) for pid, cpu in self.cpu_by_pid().items())
 
     def stop(self) -> None:
-        """Terminate gunicorn (SIGTERM, then SIGKILL)."""
+        """Stop the server (SIGTERM to the launcher, which stops the rest; then SIGKILL)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
@@ -148,7 +148,7 @@ _servers: dict[tuple[tuple[str, str], ...], LiveServer] = {}
 
 
 def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
-    """Start (or reuse) a gunicorn server with these IACML_* settings.
+    """Start (or reuse) a server with these IACML_* settings.
 
     Waits until /health answers 200 (or, with ``expect_healthy=False``, any status).
     """
@@ -160,11 +160,10 @@ def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IACML_")}
     env.update(settings)
-    env["IACML_BIND"] = f"127.0.0.1:{port}"
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"iacml-test-gunicorn-{port}.log"
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"iacml-test-server-{port}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", "server/gunicorn_conf.py", "server.wsgi:app"],
+            [sys.executable, "-m", "server.launch", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     atexit.register(server.stop)
@@ -172,19 +171,19 @@ def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
                                lambda: process.poll() is None,
                                server_settings.web_workers(settings), not expect_healthy)
     if state == "exited":
-        raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+        raise RuntimeError(f"the server exited: {log.read_text()[-2000:]}")
     if state == "ready":
         _servers[key] = server
         return server
     server.stop()
-    raise RuntimeError(f"gunicorn did not become healthy: {log.read_text()[-2000:]}")
+    raise RuntimeError(f"the server did not become healthy: {log.read_text()[-2000:]}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Start a server and run a command with its endpoint URL appended.
 
     ``python tests/sparql_live.py python ../shared/tools/protocol_check.py``
-    runs the shared protocol check against a fresh gunicorn (for .ci/run).
+    runs the shared protocol check against a fresh server (for .ci/run).
     """
     command = list(sys.argv[1:] if argv is None else argv)
     if not command:

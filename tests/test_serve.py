@@ -1,5 +1,5 @@
-"""``iacml serve`` (what ``make serve`` runs) serves the built graph with gunicorn, and
-curl gets an answer: the acceptance check of the foundation issue."""
+"""``iacml serve`` (what ``make serve`` runs) serves the built graph with nginx in front of
+granian, and curl gets an answer: the acceptance check of the foundation issue."""
 
 from __future__ import annotations
 
@@ -49,12 +49,31 @@ def served(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory):
     assert process.returncode == 0, log.read_text()[-2000:]
 
 
-def test_gunicorn_serves(served: tuple[str, int]) -> None:
-    """The process `iacml serve` started has become gunicorn (execv keeps its pid)."""
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_the_launcher_runs_nginx_in_front_of_granian(served: tuple[str, int]) -> None:
+    """The process `iacml serve` started has become the launcher (exec keeps its pid),
+    and its children are nginx and granian serving server.wsgi:app."""
     _, pid = served
-    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    assert any(part.endswith(b"gunicorn") for part in cmdline), cmdline
-    assert b"server.wsgi:app" in cmdline
+    assert b"server.launch" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    commands = [Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+                for child in _children(pid)]
+    assert any(cmd[0].startswith(b"nginx: master process") for cmd in commands), commands
+    assert any(b"granian" in b" ".join(cmd) and b"server.wsgi:app" in cmd
+               for cmd in commands), commands
+    answer = requests.get(f"{served[0]}/health", timeout=10)
+    assert answer.headers.get("Server") == "nginx"  # nginx answered, granian behind it
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

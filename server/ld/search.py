@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from server.ld import labels
 from server.ld.backend import QueryFailed
@@ -76,6 +76,11 @@ def find(query: str, limit: int = MAX_RESULTS) -> list[dict[str, Any]]:
 def search() -> Response:
     """Search page and JSON API."""
     query = request.args.get("q", "").strip()
+    most = current_app.config["IACML_SEARCH_MAX_CHARS"]
+    if len(query) > most:  # every term is matched against every label: bound the work
+        return Response(f"the search terms are longer than {most} characters "
+                        "(IACML_SEARCH_MAX_CHARS): search for a shorter phrase\n", status=400,
+                        content_type="text/plain; charset=utf-8")
     try:
         results = find(query) if query else []
     except QueryFailed as exc:

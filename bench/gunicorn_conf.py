@@ -1,4 +1,6 @@
-"""gunicorn settings for the endpoint (``gunicorn -c server/gunicorn_conf.py server.wsgi:app``).
+"""The gunicorn set-up the endpoint shipped with before granian behind nginx
+(``gunicorn -c bench/gunicorn_conf.py server.wsgi:app``): kept as the baseline
+``python -m bench.slowclients`` and ``bench.ceiling`` measure the server against.
 
 IACML_WEB_WORKERS web worker processes (default: one per core, at most 8), each with
 IACML_HTTP_THREADS threads.  The Python request path (HTTP parsing, routing,
