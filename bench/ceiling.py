@@ -1,10 +1,10 @@
-"""``python -m bench.ceiling``: how many random lookups per second gunicorn can serve
-here at all, next to ours and the Oxigraph server, in one run.
+"""``python -m bench.ceiling``: how many random lookups per second our HTTP stack (nginx
+in front of granian) can serve here at all, next to ours and the Oxigraph server, in one run.
 
 The throughput target of issue 10 (3,000 req/s) is measured against these floors:
 a constant answer with no framework, the same through Flask, and the least a
 SPARQL endpoint can do in Python (pyoxigraph in process, its own JSON writer).
-Each runs under gunicorn with one gthread worker per core, like ours, and is
+Each runs under server/launch.py with one web worker per core, like ours, and is
 loaded by the same wrk run (8 connections, a random lookup per request) on
 SF 1; the CPU time of the server's processes per request is read from /proc.
 Nothing is asserted: the figures are printed (and written to
@@ -38,12 +38,12 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def _start_floor(app: str, dataset: Path) -> engines.Engine:
+    """A floor app served like ours: nginx in front of granian (server/launch.py)."""
     port = engines.free_port()
     log = Path("/tmp") / f"iacml-ceiling-{app}-{port}.log"
     env = {**os.environ, "IACML_DATASET": str(dataset)}
-    proc = engines.spawn([str(engines.BIN / "gunicorn"), "-k", "gthread", "--threads", "8",
-                           "-w", str(os.cpu_count() or 1), "-b", f"127.0.0.1:{port}",
-                           "--log-level", "warning", f"bench.ceiling_apps:{app}"], log, env)
+    proc = engines.spawn([*engines.launch_argv(port), "--app", f"bench.ceiling_apps:{app}"],
+                         log, env)
     engine = engines.Engine(app, f"http://127.0.0.1:{port}/sparql", proc, log)
     url = engine.query_url + "?query=ASK%7B%7D"
     return engines.wait_ready(engine, url, 60, time.monotonic())

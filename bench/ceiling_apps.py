@@ -1,6 +1,6 @@
-"""The floor apps of ``python -m bench.ceiling``: what gunicorn itself can serve here.
+"""The floor apps of ``python -m bench.ceiling``: what our HTTP stack itself can serve here.
 
-Each is a WSGI callable for ``gunicorn bench.ceiling_apps:NAME``; none is part
+Each is a WSGI callable for ``python -m server.launch --app bench.ceiling_apps:NAME``; none is part
 of the endpoint.  ``IACML_DATASET`` names the dump the pyoxigraph one loads.
 """
 
@@ -19,7 +19,7 @@ JSON = "application/sparql-results+json"
 
 
 def hello_wsgi(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-    """A constant answer, no framework: gunicorn's own cost per request."""
+    """A constant answer, no framework: the HTTP stack's own cost per request."""
     start_response("200 OK", [("Content-Type", JSON), ("Content-Length", str(len(BODY)))])
     return [BODY]
 
@@ -29,7 +29,7 @@ hello_flask = Flask(__name__)
 
 @hello_flask.route("/sparql")
 def _constant() -> Response:
-    """A constant answer through Flask: gunicorn + Flask's cost per request."""
+    """A constant answer through Flask: the HTTP stack + Flask's cost per request."""
     return Response(BODY, content_type=JSON)
 
 

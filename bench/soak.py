@@ -1,11 +1,21 @@
-"""``make soak``: 8 clients × 60 s of the query mix, with a runaway query every 10 s.
+"""``make soak``: 8 clients × 60 s of the query mix, with hostile traffic mixed in.
 
-Passes when: no errors other than the runaways' 503, the p50 of the normal
-queries under load is within 2× of their unloaded p50 (single client, same
-server), and the RSS of all the server's processes grows by less than 10 %
-from the start of the load to its end (PSS is reported too).  The server runs with a
-2 s time limit (IACML_QUERY_TIMEOUT) so each runaway is stopped and answered
-503.  Writes build/bench/soak.json; exit status 1 when a criterion is missed.
+The normal clients each come from an address of their own (127.0.0.10-17), as
+people do.  Meanwhile, from other addresses: a burst of four runaway queries
+every 10 s (127.0.0.2: two get a worker and are stopped at the time limit with
+503, the others 429 from the fair share), a deeply nested query every 2 s
+(127.0.0.3), and slow sockets from 127.0.1.x kept open all along: headers that
+never end, bodies that stop short of their Content-Length, and readers taking a
+large answer a few bytes a second (bench.slowclients has the same attacks at scale).
+
+Passes when: the normal traffic has no errors; the runaways get only 503 or 429
+and the nested queries only 4xx or 503; no web worker process died (the same
+granian workers at the end, and none respawned in the log); the p50 of the normal
+queries under load is within 2× of their unloaded p50 (same server); the RSS of
+all the server's processes grows by less than 10 % (PSS is reported too); and the
+server answers afterwards.  The server runs with a 2 s time limit
+(IACML_QUERY_TIMEOUT).  Writes build/bench/soak.json; exit status 1 when a
+criterion is missed.
 """
 
 from __future__ import annotations
@@ -14,10 +24,13 @@ import argparse
 import http.client
 import json
 import random
+import re
 import signal
+import socket
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -27,16 +40,84 @@ from bench.mix import query_mix
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+NESTED = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
+BIG = "/sparql?format=json&query=" + quote("SELECT * WHERE { ?s ?p ?o }")
+
+
+class SlowSockets:
+    """Stalled sockets from 127.0.1.x, reopened whenever the front drops one: headers
+    that never end, bodies that stop short, readers taking 64 bytes a second."""
+
+    def __init__(self, host: str, port: int, each: int = 100) -> None:
+        self.address = (host, port)
+        self.each = each
+        self.stop = threading.Event()
+        self.opened = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _open(self, kind: str, n: int) -> socket.socket | None:
+        head = f"Host: {self.address[0]}:{self.address[1]}\r\n".encode()
+        opening = {"headers": b"GET /health HTTP/1.1\r\n" + head,
+                   "body": b"POST /sparql HTTP/1.1\r\n" + head +
+                           b"Content-Type: application/sparql-query\r\n"
+                           b"Content-Length: 65536\r\n\r\nASK {",
+                   "reader": f"GET {BIG} HTTP/1.1\r\n".encode() + head + b"\r\n"}[kind]
+        sock = socket.socket()
+        if kind == "reader":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        try:
+            sock.bind((f"127.0.1.{1 + n % 200}", 0))
+            sock.settimeout(5)
+            sock.connect(self.address)
+            sock.sendall(opening)
+            sock.setblocking(False)
+            self.opened += 1
+            return sock
+        except OSError:
+            sock.close()
+            return None
+
+    def _run(self) -> None:
+        kinds = ("headers", "body", "reader")
+        held: dict[tuple[str, int], socket.socket | None] = {}
+        while not self.stop.is_set():
+            for kind in kinds:
+                for n in range(self.each):
+                    sock = held.get((kind, n))
+                    alive = sock is not None
+                    if sock is not None:
+                        try:
+                            if kind == "headers":
+                                sock.send(b"X-Drip: 1\r\n")
+                            data = sock.recv(64)
+                            alive = bool(data)  # b"": the front closed it
+                        except BlockingIOError:
+                            pass
+                        except OSError:
+                            alive = False
+                    if not alive:
+                        if sock is not None:
+                            sock.close()
+                        held[(kind, n)] = self._open(kind, n)
+            self.stop.wait(1.0)
+        for sock in held.values():
+            if sock is not None:
+                sock.close()
 
 
 class Client:
     """One keep-alive HTTP connection to the endpoint."""
 
-    def __init__(self, url: str, timeout: float = 30.0):
+    def __init__(self, url: str, timeout: float = 30.0, source: str = "127.0.0.1"):
         parts = urlsplit(url)
         self.host, self.port, self.path = parts.hostname, parts.port, parts.path
         self.timeout = timeout
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        self.source = (source, 0)
+        self.conn = self._connect()
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout,
+                                          source_address=self.source)
 
     def get(self, query: str, accept: str) -> tuple[int, float]:
         """(status, milliseconds) of one GET; status 0 on a connection error.
@@ -56,9 +137,23 @@ class Client:
                 break
             except (OSError, http.client.HTTPException):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection(self.host, self.port,
-                                                       timeout=self.timeout)
+                self.conn = self._connect()
         return status, (time.perf_counter() - start) * 1000
+
+
+def web_workers(engine: engines.Engine) -> set[int]:
+    """Process ids of the granian web workers (children of granian's main process)."""
+    pids = engines.tree_pids(engine.process.pid)
+    mains = {p for p in pids if "granian" in engines.cmdline(p)
+             and "granian" not in engines.cmdline(_parent(p))}
+    return {p for p in pids if _parent(p) in mains}
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
 
 
 def soak(seconds: float, clients: int, runaway_every: float, dataset: Path) -> dict:
@@ -73,14 +168,23 @@ def soak(seconds: float, clients: int, runaway_every: float, dataset: Path) -> d
                 status, ms = probe.get(q.text, q.accept)
                 if status == 200:
                     unloaded.append(ms)
+        parts = urlsplit(engine.query_url)
+        warm = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        warm.request("GET", BIG)  # the slow readers' large answer, cached beforehand
+        warm.getresponse().read()
+        warm.close()
+        workers_before = web_workers(engine)
         mem_start = engine.memory()
         stop_at = time.monotonic() + seconds
         normal: list[tuple[int, float]] = []
         runaways: list[int] = []
+        nested: list[int] = []
         lock = threading.Lock()
+        slow = SlowSockets(parts.hostname or "127.0.0.1", parts.port or 80)
 
         def work(seed: int) -> None:
-            rng, client = random.Random(seed), Client(engine.query_url)
+            rng = random.Random(seed)
+            client = Client(engine.query_url, source=f"127.0.0.{10 + seed}")
             while time.monotonic() < stop_at:
                 q = rng.choice(mix)
                 result = client.get(q.text, q.accept)
@@ -88,40 +192,65 @@ def soak(seconds: float, clients: int, runaway_every: float, dataset: Path) -> d
                     normal.append(result)
 
         def runaway() -> None:
-            client = Client(engine.query_url)
             next_at = time.monotonic() + runaway_every / 2
             while next_at < stop_at:
                 time.sleep(max(0.0, next_at - time.monotonic()))
-                status, _ = client.get(RUNAWAY, "application/sparql-results+json")
-                runaways.append(status)
+                burst = [threading.Thread(target=lambda: runaways.append(Client(
+                    engine.query_url, source="127.0.0.2").get(
+                    RUNAWAY, "application/sparql-results+json")[0])) for _ in range(4)]
+                for t in burst:
+                    t.start()
+                for t in burst:
+                    t.join(30)
                 next_at += runaway_every
 
+        def deep() -> None:
+            client = Client(engine.query_url, source="127.0.0.3")
+            while time.monotonic() < stop_at:
+                nested.append(client.get(NESTED, "application/sparql-results+json")[0])
+                time.sleep(2.0)
+
         threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(clients)]
-        threads.append(threading.Thread(target=runaway, daemon=True))
+        threads += [threading.Thread(target=runaway, daemon=True),
+                    threading.Thread(target=deep, daemon=True)]
+        slow.thread.start()
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=seconds + 60)
+        slow.stop.set()
+        slow.thread.join(30)
         mem_end = engine.memory()
+        workers_after = web_workers(engine)
         health = Client(engine.query_url).get("ASK {}", "application/sparql-results+json")[0]
     finally:
         engine.stop()
+    log = engine.log.read_text(errors="replace")
+    respawns = len(re.findall(r"respawn|died|exited|Segmentation", log, re.I))
     errors = [s for s, _ in normal if s != 200]
     p50_load = percentile([ms for s, ms in normal if s == 200], 50)
     p50_unloaded = percentile(unloaded, 50)
     growth = (mem_end["pss_mib"] - mem_start["pss_mib"]) / max(mem_start["pss_mib"], 1e-9)
     growth_rss = (mem_end["rss_mib"] - mem_start["rss_mib"]) / max(mem_start["rss_mib"], 1e-9)
     checks = {
-        "no errors but the runaways' 503": not errors and all(s == 503 for s in runaways),
+        "no errors for the normal traffic": not errors and bool(normal),
+        "runaways get only 503 or 429": bool(runaways) and set(runaways) <= {503, 429},
+        "nested queries get only 4xx or 503": bool(nested) and all(
+            400 <= s < 500 or s == 503 for s in nested),
+        "no web process died": workers_before == workers_after and not respawns,
         "p50 under load ≤ 2× unloaded": p50_load <= 2 * p50_unloaded,
         "RSS growth < 10 %": growth_rss < 0.10,
         "answers afterwards": health == 200,
     }
-    summary = (f"{len(normal)} queries, {len(errors)} errors, runaways {runaways}; p50 "
+    summary = (f"{len(normal)} queries, {len(errors)} errors; runaways "
+               f"{dict(sorted(Counter(runaways).items()))}, nested "
+               f"{dict(sorted(Counter(nested).items()))}, {slow.opened} slow sockets opened; "
+               f"web workers {sorted(workers_before)} -> {sorted(workers_after)}; p50 "
                f"{p50_load:.1f} ms vs unloaded {p50_unloaded:.1f} ms; RSS {growth_rss:+.1%}, "
                f"PSS {growth:+.1%}")
     return {"passed": all(checks.values()), "checks": checks, "summary": summary,
             "queries": len(normal), "errors": len(errors), "runaways": runaways,
+            "nested": nested, "slow_sockets_opened": slow.opened,
             "p50_load_ms": p50_load, "p99_load_ms": percentile([ms for _, ms in normal], 99),
             "p50_unloaded_ms": p50_unloaded, "memory_start": mem_start, "memory_end": mem_end}
 

@@ -56,8 +56,10 @@ def _own_group() -> None:
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def granian_argv(conf: dict[str, Any], bind: list[str]) -> list[str]:
-    """The granian command line for ``conf`` bound by ``bind`` (--uds or --host/--port)."""
+def granian_argv(conf: dict[str, Any], bind: list[str], app: str = "server.wsgi:app"
+                 ) -> list[str]:
+    """The granian command line for ``conf`` bound by ``bind`` (--uds or --host/--port)
+    serving the WSGI callable ``app``."""
     granian = Path(sys.executable).with_name("granian")
     workers = int(conf["IACML_WEB_WORKERS"]) or min(os.cpu_count() or 1, 8)
     return [str(granian), "--interface", "wsgi", "--http", "1", "--no-ws",
@@ -69,14 +71,15 @@ def granian_argv(conf: dict[str, Any], bind: list[str]) -> list[str]:
             "--http1-header-read-timeout", str(int(conf["IACML_CLIENT_TIMEOUT"]) * 1000),
             "--respawn-failed-workers", "--respawn-interval", "1",
             "--log-level", "warning", "--working-dir", str(PROJECT_ROOT),
-            *bind, "server.wsgi:app"]
+            *bind, app]
 
 
 class Launcher:
     """The processes of one server run and the folder they share."""
 
-    def __init__(self, host: str, port: int, environ: dict[str, str] | None = None) -> None:
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, environ: dict[str, str] | None = None,
+                 app: str = "server.wsgi:app") -> None:
+        self.host, self.port, self.app = host, port, app
         self.environ = dict(os.environ if environ is None else environ)
         self.conf = settings.load(self.environ)
         self.run = Path(tempfile.mkdtemp(prefix="iacml-run-"))
@@ -91,7 +94,8 @@ class Launcher:
         mode = str(self.conf["IACML_FRONT"]).strip().lower()
         if mode == "none":
             self.children.append(subprocess.Popen(
-                granian_argv(self.conf, ["--host", self.host, "--port", str(self.port)]),
+                granian_argv(self.conf, ["--host", self.host, "--port", str(self.port)],
+                             self.app),
                 cwd=PROJECT_ROOT, env=env, preexec_fn=_own_group))
             return
         if mode != "nginx":
@@ -103,7 +107,8 @@ class Launcher:
         socket_path = self.run / "granian.sock"
         env[BEHIND_FRONT] = "1"
         self.children.append(subprocess.Popen(
-            granian_argv(self.conf, ["--uds", str(socket_path), "--uds-permissions", "384"]),
+            granian_argv(self.conf, ["--uds", str(socket_path), "--uds-permissions", "384"],
+                         self.app),
             cwd=PROJECT_ROOT, env=env, preexec_fn=_own_group))
         deadline = time.monotonic() + 30  # granian binds its socket before loading the app
         while not socket_path.exists() and time.monotonic() < deadline \
@@ -166,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--app", default="server.wsgi:app",
+                        help="WSGI callable to serve (the benchmark's floor apps)")
     args = parser.parse_args(argv)
-    launcher = Launcher(args.host, args.port)
+    launcher = Launcher(args.host, args.port, app=args.app)
     try:
         launcher.start()
     except BaseException:

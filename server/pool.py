@@ -55,18 +55,20 @@ class QueryMemoryExceeded(PoolError):
 MEMORY_POLL_S = 0.02
 
 
-def private_mib(pid: int) -> float:
-    """Memory of ``pid`` that no other process shares (private pages, MiB): what a
-    forked worker added to the dataset it inherited copy-on-write."""
+_PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 1048576
+
+
+def resident_mib(pid: int) -> float:
+    """Resident memory of ``pid`` in MiB (/proc/<pid>/statm: a read of a few µs).
+
+    A forked worker starts with the zygote's resident pages mapped (the dataset,
+    shared copy-on-write), so what a query adds is the growth from the figure
+    taken when the query was sent; copying a shared page on write does not change
+    it."""
     try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_MIB
+    except (OSError, IndexError, ValueError):
         return 0.0
-    kib = 0
-    for line in text.splitlines():
-        if line.startswith(("Private_Dirty:", "Private_Clean:")):
-            kib += int(line.split()[1])
-    return kib / 1024
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Worker:
     pid: int
     conn: Connection
     jobs: int = 0
+    forked_mib: float = 0.0  # resident memory before its first job
 
     def kill(self) -> None:
         """Stop the process at once (SIGKILL); the zygote reaps it."""
@@ -229,7 +232,7 @@ class QueryPool:
             self._retire(current)
             raise self._timed(exc, started, got) from None
         current.jobs += 1
-        if self.memory_mib and private_mib(current.pid) > self.memory_mib:
+        if self.memory_mib and resident_mib(current.pid) - current.forked_mib > self.memory_mib:
             self._retire(current)  # grown over the queries it ran: start a fresh one
         else:
             self._idle.put(current)
@@ -238,7 +241,9 @@ class QueryPool:
 
     def _await(self, current: Worker, deadline: float, time_limit: float) -> dict[str, Any]:
         """The worker's answer; watches its memory meanwhile (raises on either limit)."""
-        base = private_mib(current.pid) if self.memory_mib else 0.0
+        base = resident_mib(current.pid) if self.memory_mib else 0.0
+        if not current.forked_mib:
+            current.forked_mib = base
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -249,7 +254,7 @@ class QueryPool:
                 answer: dict[str, Any] = current.conn.recv()
                 return answer
             if self.memory_mib:
-                added = private_mib(current.pid) - base
+                added = resident_mib(current.pid) - base
                 if added > self.memory_mib:
                     self.memory_kills += 1
                     raise QueryMemoryExceeded(

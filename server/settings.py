@@ -197,9 +197,9 @@ SETTINGS += (
             "Wikidata Query Service's rule); once spent, its queries get 429 with "
             "Retry-After until the budget refills. 0 turns it off."),
     Setting("IACML_QUERY_MEMORY_MB", 1024.0, float,
-            "Memory one query may add to its worker, in MiB (pages the worker does not "
-            "share with the dataset it inherited); past it the query is stopped with 503 "
-            "and the worker replaced. 0 turns the cap off."),
+            "Memory one query may add to its worker, in MiB (the growth of the worker's "
+            "resident memory while it runs, not the dataset it inherited); past it the "
+            "query is stopped with 503 and the worker replaced. 0 turns the cap off."),
     Setting("IACML_MAX_CONNECTIONS_PER_CLIENT", 32, int,
             "Requests one client address may have in progress at once at the front "
             "(a stalled body or a slow reader counts); beyond it 429. 0 turns it off."),

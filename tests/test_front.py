@@ -15,7 +15,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 import requests
 
-from tests.sparql_live import LiveServer, live_server
+from server import settings
+from tests.sparql_live import ROOT, LiveServer, live_server
 
 TOKEN = "front-token"
 GRAPH = "https://w3id.org/iacml/graph/submissions/front"
@@ -197,6 +198,20 @@ def test_long_search_terms_are_400(fronted: LiveServer) -> None:
     assert answer.status_code == 400 and "IACML_SEARCH_MAX_CHARS" in answer.text
     assert requests.get(fronted.base + "/search", params={"q": "labor"},
                         timeout=30).status_code == 200
+
+
+LIMITS = ("IACML_MAX_REQUEST_BYTES", "IACML_MAX_URL_BYTES", "IACML_SEARCH_MAX_CHARS",
+          "IACML_CLIENT_TIMEOUT", "IACML_MAX_CONNECTIONS_PER_CLIENT", "IACML_CLIENT_QUERIES",
+          "IACML_CLIENT_QUERY_SECONDS", "IACML_QUERY_MEMORY_MB", "IACML_QUERY_TIMEOUT",
+          "IACML_FRONT")
+
+
+def test_every_setting_is_documented_and_every_limit_in_security_md() -> None:
+    docs = "".join((ROOT / name).read_text(encoding="utf-8")
+                   for name in ("README.md", "docs/endpoint.md"))
+    assert [s.name for s in settings.SETTINGS if s.name not in docs] == []
+    security = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    assert [name for name in LIMITS if name not in security] == []
 
 
 # ---- slow clients (item 5) ----
