@@ -51,6 +51,9 @@ class QueryMemoryExceeded(PoolError):
     """The query grew its worker past the memory cap; the worker was killed."""
 
 
+#: Keys the pool adds to an answer: seconds waited for a worker, and run in it.
+TIMING = ("queue_wait", "run")
+
 #: How often a waiting request checks its worker's memory (it wakes at once on the answer).
 MEMORY_POLL_S = 0.02
 

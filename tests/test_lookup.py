@@ -18,6 +18,7 @@ import pytest
 
 from server import conneg, create_app
 from server.lookup import is_lookup
+from server.pool import TIMING
 
 ID = "https://w3id.org/iacml/id/"
 
@@ -112,6 +113,8 @@ def test_in_process_answers_equal_the_workers(app, dataset_path: Path) -> None:
                    "row_cap": 10000, "allow": []}
             here = backend.lookups.run({**job, "journal_end": 0})
             there = backend.pool.run(job, 10)
+            for key in TIMING:  # how long the pool waited and ran: not part of the answer
+                there.pop(key)
             compared += 1
             if "body" not in here:  # 406: e.g. a DESCRIBE asked for as CSV
                 assert here == there, query
