@@ -159,7 +159,9 @@ def _parent(pid: int) -> int:
 def soak(seconds: float, clients: int, runaway_every: float, dataset: Path) -> dict:
     """Run the soak against a fresh server on ``dataset``; return figures and verdict."""
     mix = query_mix()
-    engine = engines.start("ours", dataset, IACML_QUERY_TIMEOUT="2")
+    # The default pool (3 query workers per web worker): two runaways of one client
+    # never take every worker of a web worker (IACML_CLIENT_QUERIES = 2).
+    engine = engines.start("ours", dataset, IACML_QUERY_TIMEOUT="2", IACML_QUERY_WORKERS="3")
     try:
         probe = Client(engine.query_url)
         unloaded = []
