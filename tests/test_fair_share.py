@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import re
 import threading
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from server.admission import Admission
 from tests.sparql_live import LiveServer, live_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -126,3 +129,43 @@ def test_a_query_past_the_memory_cap_gets_503_and_the_server_goes_on() -> None:
     assert ask(server, GROUP_BY, "127.0.0.6")[0] == 200  # the worker was replaced
     text = requests.get(server.base + "/metrics", timeout=30).text
     assert re.search(r"^iacml_query_memory_stops [1-9]", text, re.M), text
+
+
+# ---- the shared slots themselves (server/admission.py), across real processes ----
+
+FORK = multiprocessing.get_context("fork")
+
+
+def _admit_two(folder: str, out: multiprocessing.Queue) -> None:
+    admission = Admission(2, 0, 10.0, Path(folder))
+    out.put([admission.admit("198.51.100.1")[0] is not None for _ in range(2)])
+
+
+def test_the_concurrency_cap_is_one_count_across_web_workers(tmp_path: Path) -> None:
+    out: multiprocessing.Queue = FORK.Queue()
+    sibling = FORK.Process(target=_admit_two, args=(str(tmp_path), out))
+    sibling.start()
+    assert out.get(timeout=30) == [True, True]
+    sibling.join(30)
+    admission = Admission(2, 0, 10.0, tmp_path)
+    ticket, refusal = admission.admit("198.51.100.1")
+    assert ticket is None and refusal is not None and refusal.reason == "concurrency"
+    assert admission.admit("198.51.100.2")[1] is None  # another client has its own
+
+
+def test_queries_of_a_dead_worker_stop_counting_after_the_time_limit(tmp_path: Path) -> None:
+    admission = Admission(1, 0, 0.1, tmp_path)  # stale 30.1 s after the start
+    ticket, _ = admission.admit("198.51.100.3")
+    assert ticket is not None
+    assert admission.admit("198.51.100.3")[1] is not None
+    admission.stale_after = 0.0  # as if the time limit and its margin had passed
+    assert admission.admit("198.51.100.3")[1] is None
+
+
+def test_the_budget_is_spent_by_worker_seconds_and_refills(tmp_path: Path) -> None:
+    admission = Admission(0, 6.0, 10.0, tmp_path)  # 6 s per minute: 0.1 s per second
+    ticket, _ = admission.admit("198.51.100.4")
+    admission.release("198.51.100.4", ticket, 7.0)  # a query that ran 7 s
+    ticket, refusal = admission.admit("198.51.100.4")
+    assert ticket is None and refusal is not None and refusal.reason == "budget"
+    assert 1 <= refusal.retry_after <= 11  # 1 s overdrawn at 0.1 s per second
