@@ -1,4 +1,4 @@
-"""``python -m bench.slowclients``: can slow or stalled clients occupy the server?
+"""``python -m bench.slowclients``: slow or stalled clients against each candidate front.
 
 Each candidate front is started in turn on the SF 1 dump:
 
@@ -63,6 +63,7 @@ class Outcome:
     closed: int = 0
 
     def answer(self, first: bytes) -> None:
+        """Count an answer by its status."""
         status = first.split(b" ")[1].decode() if first.startswith(b"HTTP/") else "?"
         self.answered[status] = self.answered.get(status, 0) + 1
 
@@ -92,64 +93,76 @@ async def _send(sock: socket.socket, data: bytes) -> bool:
         return False
 
 
-async def attack(kind: str, source: str, port: int, stop: asyncio.Event,
-                 outcome: Outcome) -> None:
-    """One attacking connection of ``kind`` from ``source``, held until ``stop``."""
-    loop = asyncio.get_running_loop()
+def opening(kind: str, port: int) -> bytes:
+    """The first bytes an attacking connection of ``kind`` sends."""
+    host = f"Host: 127.0.0.1:{port}\r\n".encode()
+    if kind == "headers":
+        return b"GET /health HTTP/1.1\r\n" + host
+    if kind == "body":
+        return (b"POST /sparql HTTP/1.1\r\n" + host +
+                b"Content-Type: application/sparql-query\r\nContent-Length: 65536\r\n\r\n"
+                + b"#" * 1024)
+    return f"GET {BIG} HTTP/1.1\r\n".encode() + host + b"\r\n"
+
+
+async def _connect(kind: str, source: str, port: int) -> socket.socket | None:
     sock = socket.socket()
     sock.setblocking(False)
     if kind == "reader":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
     try:
         sock.bind((source, 0))
-        await asyncio.wait_for(loop.sock_connect(sock, ("127.0.0.1", port)), 10)
+        await asyncio.wait_for(asyncio.get_running_loop().sock_connect(
+            sock, ("127.0.0.1", port)), 10)
+        return sock
     except (TimeoutError, OSError):
-        outcome.refused += 1
         sock.close()
+        return None
+
+
+async def _step(sock: socket.socket, kind: str) -> bytes | None:
+    """One second of an attack: drip a header line (headers), then wait for a byte.
+    Returns what came (b"" when the server closed), or None when nothing came."""
+    if kind == "headers" and not await _send(sock, b"X-Drip: 1\r\n"):
+        return b""
+    try:
+        return await asyncio.wait_for(asyncio.get_running_loop().sock_recv(
+            sock, 1 if kind == "reader" else 4096), 1.0)
+    except TimeoutError:
+        return None
+    except OSError:
+        return b""
+
+
+async def attack(kind: str, source: str, port: int, stop: asyncio.Event,
+                 outcome: Outcome) -> None:
+    """One attacking connection of ``kind`` from ``source``, held until ``stop``."""
+    sock = await _connect(kind, source, port)
+    if sock is None:
+        outcome.refused += 1
         return
     outcome.connected += 1
-    host = f"Host: 127.0.0.1:{port}\r\n".encode()
-    if kind == "headers":
-        opening = b"GET /health HTTP/1.1\r\n" + host
-    elif kind == "body":
-        opening = (b"POST /sparql HTTP/1.1\r\n" + host +
-                   b"Content-Type: application/sparql-query\r\nContent-Length: 65536\r\n\r\n"
-                   + b"#" * 1024)
-    else:
-        opening = f"GET {BIG} HTTP/1.1\r\n".encode() + host + b"\r\n"
     try:
-        if not await _send(sock, opening):
+        if not await _send(sock, opening(kind, port)):
             outcome.closed += 1
             return
         first = b""
         while not stop.is_set():
-            if kind == "headers":
-                if not await _send(sock, b"X-Drip: 1\r\n"):
-                    outcome.closed += 1
-                    return
-            try:
-                data = await asyncio.wait_for(loop.sock_recv(sock, 1 if kind == "reader"
-                                                             else 4096), 1.0)
-            except TimeoutError:
+            data = await _step(sock, kind)
+            if data is None:
                 continue
-            except OSError:
-                outcome.closed += 1
-                return
-            if not data:
-                if first:
+            if not data:  # the server closed: after an answer, or dropping us
+                if first and kind != "reader":
                     outcome.answer(first)
                 else:
                     outcome.closed += 1
                 return
-            if kind != "reader" and not first:
+            if kind == "reader" and not first:
+                outcome.started += 1
+            if not first and kind != "reader" and b"onnection: close" in data:
                 outcome.answer(data)
-                first = data
-                if b"Connection: close" in data or b"connection: close" in data:
-                    return
-            if kind == "reader" and len(first) < 16:
-                if not first:
-                    outcome.started += 1
-                first += data
+                return
+            first = first or data
     finally:
         sock.close()
 

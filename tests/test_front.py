@@ -32,14 +32,14 @@ def _settings(**more: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def fronted(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
-    """nginx in front of granian, writes on, clients given 2 s to send more."""
+    """Nginx in front of granian, writes on, clients given 2 s to send more."""
     journal = tmp_path_factory.mktemp("front") / "journal.jsonl"
     return live_server(**_settings(IACML_JOURNAL=str(journal)))
 
 
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
-    """granian alone on the port: the app's own limits."""
+    """Granian alone on the port: the app's own limits."""
     journal = tmp_path_factory.mktemp("alone") / "journal.jsonl"
     return live_server(**_settings(IACML_JOURNAL=str(journal), IACML_FRONT="none"))
 
