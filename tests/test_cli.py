@@ -180,3 +180,21 @@ def test_quote_not_found_shows_the_closest_passage(tmp_path: Path, dataset_path:
             'Chair of the XX IACML"') in message
     assert ("the quote has '-' (U+002D HYPHEN-MINUS) where the source has '–' "
             "(U+2013 EN DASH)") in message
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # a missing ':' after the key at line 3: the value starts at column 9
+    ("bad.jsonld", '{"@context": {"ex": "http://ex/"},\n "@id": "ex:a",\n "ex:p" "x"}\n',
+     "bad.jsonld:3:9: cannot parse as json-ld: Expecting ':' delimiter"),
+    # the closing tag of line 4 does not match the open rdf:Description
+    ("bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-'
+     'rdf-syntax-ns#">\n<rdf:Description rdf:about="http://ex/a">\n</rdf:RDF>\n',
+     "bad.rdf:4:3: cannot parse as xml: mismatched tag"),
+])
+def test_other_formats_errors_have_line_and_column(name: str, text: str, expected: str,
+                                                    tmp_path: Path, monkeypatch,
+                                                    capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text)
+    assert main(["validate", name]) == 2
+    assert capsys.readouterr().err == f"error: {expected}\n"

@@ -86,11 +86,18 @@ _CONTEXT = re.compile(rf'"(?:\.\.\.)?({_BYTES})\^({_BYTES})(?:\.\.\.)?"$')
 def syntax_error(exc: BaseException, data: bytes) -> tuple[int | None, int | None, str]:
     """(line, column, reason) of a parser's exception about ``data``.
 
-    rdflib's Turtle parser says the line and shows the bytes around the error as
-    Python byte literals (``b'...'^b'...'``): the position is found from them, and the
-    reason is kept without them.
+    Each parser says it its own way: JSON's ``lineno``/``colno``, XML's
+    ``<unknown>:L:C:``; rdflib's Turtle parser says the line and shows the bytes
+    around the error as Python byte literals (``b'...'^b'...'``), from which the
+    position is found, and the reason is kept without them.
     """
     message = " ".join(str(exc).split())
+    lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if isinstance(lineno, int) and isinstance(colno, int):  # json.JSONDecodeError
+        return lineno, colno, getattr(exc, "msg", message)
+    xml = re.match(r"<unknown>:(\d+):(\d+): (.*)", message)
+    if xml:  # xml.sax.SAXParseException (columns counted from 0)
+        return int(xml.group(1)), int(xml.group(2)) + 1, xml.group(3)
     m = _CONTEXT.search(str(exc).strip())
     if m:
         try:
