@@ -92,7 +92,7 @@ class _Build:
         self.paths, self.report, self.echo = paths, report, echo
         self.data = LoadedData()
         self.sources: dict[str, Path] = {}
-        self.shapes = Graph()
+        self.shapes_graph = Graph()
         self.context = Graph()
         self.inferred: dict[URIRef, Graph] = {}
         self.store = ox.Store()
@@ -111,9 +111,9 @@ class _Build:
         self.sources = build_reference(self.paths.reference_dir, self.paths.sources_dir,
                                        data.graph(G_REFERENCE), data.graph(G_LINKS))
         data.graph(G_CURATION)
-        self.shapes = load_shapes(self.paths.shapes_dir)
+        self.shapes_graph = load_shapes(self.paths.shapes_dir)
         total = sum(len(g) for g in data.graphs.values())
-        return f"{len(data.graphs)} graphs, {total} triples, {len(self.shapes)} shape triples"
+        return f"{len(data.graphs)} graphs, {total} triples, {len(self.shapes_graph)} shape triples"
 
     def terms(self) -> str:
         """Impossible values fail the build; unknown terms are warned about."""
@@ -173,11 +173,11 @@ class _Build:
                              + "\n".join(legend))
         return f"{len(self.store)} quads, {count} QC queries, 0 rows"
 
-    def shapes_stage(self) -> str:
+    def shapes(self) -> str:
         """SHACL over each fact graph with its context and closure: no violation."""
         outcomes = self.report.outcomes
         for name in fact_graph_names(self.data):
-            outcome = validate_graph(self.data.graph(name), self.context, self.shapes,
+            outcome = validate_graph(self.data.graph(name), self.context, self.shapes_graph,
                                      self.inferred[name])
             outcome.add(self.warnings.get(name, []))
             outcomes[str(name)] = outcome
@@ -210,7 +210,7 @@ def build(paths: ProjectPaths | None = None, echo: Callable[[str], None] = print
     run("quotes", stages.quotes)
     run("reasoning", stages.reasoning)
     run("qc", stages.qc)
-    run("shapes", stages.shapes_stage)
+    run("shapes", stages.shapes)
     if write:
         run("report", lambda: _write(paths, stages.store, report))
     return report

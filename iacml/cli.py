@@ -33,11 +33,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+_KEYWORD = re.compile(r"(?i)(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b")
+
+
 def query_text(argument: str) -> tuple[str, str]:
     """(text, name) of the query ``argument`` gives: a file's content, or the text itself.
 
-    An argument with no space and no brace names a file, so a mistyped file name is
-    reported as a missing file, never run as a query.
+    An argument that starts with no SPARQL keyword and has no space and no brace
+    names a file, so a mistyped file name is reported as a missing file, never run
+    as a query.
     """
     path = Path(argument)
     if path.is_file():
@@ -45,7 +49,7 @@ def query_text(argument: str) -> tuple[str, str]:
             return path.read_text(encoding="utf-8"), str(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise BuildError(f"{argument}: cannot read: {exc}") from exc
-    if not re.search(r"[\s{]", argument):
+    if not re.search(r"[\s{]", argument) and not _KEYWORD.match(argument):
         raise BuildError(f"{argument}: no such file (give the text of a query, or the path "
                          "of a .rq file)")
     return argument, "<query>"
