@@ -86,12 +86,16 @@ _CONTEXT = re.compile(rf'"(?:\.\.\.)?({_BYTES})\^({_BYTES})(?:\.\.\.)?"$')
 def syntax_error(exc: BaseException, data: bytes) -> tuple[int | None, int | None, str]:
     """(line, column, reason) of a parser's exception about ``data``.
 
-    Each parser says it its own way: JSON's ``lineno``/``colno``, XML's
-    ``<unknown>:L:C:``; rdflib's Turtle parser says the line and shows the bytes
-    around the error as Python byte literals (``b'...'^b'...'``), from which the
-    position is found, and the reason is kept without them.
+    Each parser says it its own way: pyoxigraph's SyntaxError ``lineno``/``offset``,
+    JSON's ``lineno``/``colno``, XML's ``<unknown>:L:C:``; rdflib's Turtle parser
+    says the line and shows the bytes around the error as Python byte literals
+    (``b'...'^b'...'``), from which the position is found, and the reason is kept
+    without them.
     """
     message = " ".join(str(exc).split())
+    if isinstance(exc, SyntaxError) and exc.lineno and exc.offset:  # pyoxigraph
+        reason = re.sub(r"^Parser error at line \d+ [^:]*: ", "", message)
+        return exc.lineno, exc.offset, re.sub(r" \(line \d+\)$", "", reason)
     lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
     if isinstance(lineno, int) and isinstance(colno, int):  # json.JSONDecodeError
         return lineno, colno, getattr(exc, "msg", message)
