@@ -201,3 +201,43 @@ def test_other_formats_errors_are_one_placed_line(name: str, text: str, expected
     assert main(["validate", name]) == 2
     err = capsys.readouterr().err
     assert re.match(f"error: {expected}", err) and err.count("\n") == 1, err
+
+
+ATTENDED = ("The meetings were attended by officials from at least 20 Ministries of Labor "
+            "–the presence of 27 Ministries in the virtual meeting is noteworthy-, "
+            "representatives of the Business Technical Advisory Committee on Labor Matters "
+            "(CEATAL), the Trade Union Technical Advisory Council (COSATE), and experts from "
+            "the following international organizations: the International Labor Organization "
+            "(ILO), the Pan American Health Organization (PAHO), the International "
+            "Organization for Migration (IOM), the Ibero-American Social Security "
+            "Organization (OISS), the Inter-American Development Bank (IDB), the World Bank, "
+            "and the OAS.")
+
+
+def test_entry_repeating_a_fact_of_the_dataset_is_warned(tmp_path: Path, dataset_path: Path,
+                                                         capsys) -> None:
+    # data/ttl/source-000.ttl has the ILO's participation in the Quito meeting of WG2
+    # from this passage of source 000; the entry says it again under a new IRI
+    path = tmp_path / "again.ttl"
+    path.write_text(f"""\
+@base <https://w3id.org/iacml/id/> .
+@prefix iacml: <https://w3id.org/iacml/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+<activity/20/wg2-meeting-quito> iacml:participation
+    <activity/20/wg2-meeting-quito/participation/ilo-again> .
+<activity/20/wg2-meeting-quito/participation/ilo-again> a iacml:Participation ;
+    iacml:participant <org/ilo> ;
+    iacml:participantRole iacml:Participant ;
+    prov:wasDerivedFrom [ a iacml:Passage ; oa:hasSource <source/000> ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{ATTENDED}" ] ] .
+""")
+    main(["validate", str(path), "-f", "json"])
+    results = json.loads(capsys.readouterr().out)["results"]
+    duplicates = [r for r in results if r["shape_name"] == "Duplicate claim check"]
+    assert len(duplicates) == 1, results
+    assert duplicates[0]["severity"] == "Warning"
+    assert duplicates[0]["message"].startswith(
+        f"{path}:7:1: <https://w3id.org/iacml/id/activity/20/wg2-meeting-quito/participation/"
+        "ilo-again> and <https://w3id.org/iacml/id/activity/20/wg2-meeting-quito/"
+        "participation/ilo> (https://w3id.org/iacml/graph/source/000) claim the same passage")
