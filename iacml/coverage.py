@@ -11,8 +11,9 @@ a passage over it backs at least one fact other than a stored paragraph text.
   of a section or paragraph is not a fact read from it.
 
 A sentence may instead be *marked* in ``data/sentences/marks.csv`` as deliberately
-not transcribed, with a reason from :data:`MARK_REASONS`. Marks are few: a test
-allows at most :data:`MAX_MARKED_SHARE` of a source's sentences.
+not transcribed, with a reason from :data:`MARK_REASONS` (a restatement names the
+covered sentence it restates). Marks are few: a test allows at most
+:data:`MAX_MARKED_SHARE` of a source's sentences.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ MARK_REASONS = {
     "conversion-artefact": "an artefact of the conversion to text, not printed matter",
 }
 MAX_MARKED_SHARE = 0.10
-MARKS_COLUMNS = ("source", "start", "reason", "text")
+MARKS_COLUMNS = ("source", "start", "reason", "text", "restates")
 
 _PASSAGES = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -60,6 +61,7 @@ class Mark:
     start: int
     reason: str
     text: str
+    restates: int | None = None  # the sentence a "restatement" repeats (its start)
 
 
 @dataclass
@@ -68,9 +70,13 @@ class SourceCoverage:
 
     source: str
     total: int
-    covered: int
+    covered_sentences: list[sent.Sentence] = field(default_factory=list)
     marked: list[tuple[sent.Sentence, Mark]] = field(default_factory=list)
     uncovered: list[sent.Sentence] = field(default_factory=list)
+
+    @property
+    def covered(self) -> int:
+        return len(self.covered_sentences)
 
     @property
     def covered_share(self) -> float:
@@ -106,7 +112,12 @@ def read_marks(path: Path) -> list[Mark]:
             if row["reason"] not in MARK_REASONS:
                 raise BuildError(f"{path}: sentence {row['source']}@{row['start']}: reason "
                                  f"{row['reason']!r} is not one of {sorted(MARK_REASONS)}")
-            marks.append(Mark(row["source"], int(row["start"]), row["reason"], row["text"]))
+            restates = int(row["restates"]) if row.get("restates") else None
+            if (row["reason"] == "restatement") != (restates is not None):
+                raise BuildError(f"{path}: sentence {row['source']}@{row['start']}: a "
+                                 "restatement names the sentence it restates (and only it)")
+            marks.append(Mark(row["source"], int(row["start"]), row["reason"], row["text"],
+                              restates))
     return marks
 
 
@@ -166,11 +177,11 @@ def measure(paths: ProjectPaths, store: ox.Store,
             raise BuildError(f"source {key} has no committed sentence split: run "
                              f"`iacml coverage --split {key}`, review and commit {split_file}")
         split = sent.read(split_file)
-        result = SourceCoverage(key, len(split), 0)
+        result = SourceCoverage(key, len(split))
         passages = spans.get(key, [])
         for sentence in split:
             if any(is_over(p, sentence) for p in passages):
-                result.covered += 1
+                result.covered_sentences.append(sentence)
             elif (key, sentence.start) in marks:
                 result.marked.append((sentence, marks[(key, sentence.start)]))
             else:
@@ -180,13 +191,18 @@ def measure(paths: ProjectPaths, store: ox.Store,
 
 
 def stale_marks(paths: ProjectPaths, results: list[SourceCoverage]) -> list[str]:
-    """Marks that name no sentence of the split, or a sentence a fact now covers."""
+    """Marks that name no sentence of the split, a sentence a fact now covers, or a
+    restatement of a sentence that is not itself covered."""
     used = {(r.source, s.start) for r in results for s, _ in r.marked}
+    covered = {(r.source, s.start) for r in results for s in r.covered_sentences}
     found = []
     for mark in read_marks(sentences_dir(paths) / "marks.csv"):
         if (mark.source, mark.start) not in used:
             found.append(f"{mark.source}@{mark.start} ({mark.reason}): \"{mark.text[:60]}\" "
                          "is not an uncovered sentence of the split")
+        if mark.restates is not None and (mark.source, mark.restates) not in covered:
+            found.append(f"{mark.source}@{mark.start} restates @{mark.restates}, which is "
+                         "not a covered sentence")
     return found
 
 

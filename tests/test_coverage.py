@@ -95,3 +95,27 @@ def test_marks_are_few_listed_and_current(paths: ProjectPaths, store: ox.Store) 
         assert len(r.marked) <= coverage.MAX_MARKED_SHARE * r.total, r.source
         for sentence, mark in r.marked:
             assert sentence.text.startswith(mark.text.rstrip("…")), (r.source, mark.start)
+
+
+def test_every_sentence_of_every_source_is_covered_or_marked(paths: ProjectPaths,
+                                                             store: ox.Store) -> None:
+    """Issue 14's acceptance: 100 % covered-or-marked for all five sources."""
+    results = coverage.measure(paths, store)
+    assert [r.source for r in results] == list(SOURCES)
+    uncovered = [f"{r.source}@{s.start}: {s.text[:80]}" for r in results for s in r.uncovered]
+    assert uncovered == [], f"{len(uncovered)} sentences neither covered nor marked"
+    assert all(r.covered_or_marked_share == 1.0 for r in results)
+
+
+def test_cli_prints_the_report_and_never_rewrites_a_split(
+        paths: ProjectPaths, capsys: pytest.CaptureFixture[str]) -> None:
+    from iacml.cli import main
+
+    assert main(["coverage", "--summary", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("source  sentences  covered")
+    assert all(f"{key} " in out for key in SOURCES)
+    before = (coverage.sentences_dir(paths) / "003.tsv").read_bytes()
+    assert main(["coverage", "--split", "003"]) == 2
+    assert "committed data" in capsys.readouterr().err
+    assert (coverage.sentences_dir(paths) / "003.tsv").read_bytes() == before
