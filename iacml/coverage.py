@@ -6,7 +6,8 @@ a passage over it backs at least one fact other than a stored paragraph text.
 - A passage is *over* a sentence when it lies inside the sentence (a fact quoted
   from it) or holds at least half of the sentence's characters (a quote of several
   sentences covers those it mostly holds, not one it merely touches).
-- A passage backs a fact when some node is ``prov:wasDerivedFrom`` it, except the
+- A passage backs a fact when some node is ``prov:wasDerivedFrom`` it (or a label
+  is ``iacml:printedAt`` it), except the
   passage that holds the ``iacml:text`` of a ``iacml:ReportSection``: the stored text
   of a section or paragraph is not a fact read from it.
 
@@ -42,8 +43,9 @@ MARKS_COLUMNS = ("source", "start", "reason", "text", "restates")
 _PASSAGES = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX iacml: <https://w3id.org/iacml/ontology#>
 SELECT DISTINCT ?node ?src ?start ?end WHERE {
-  ?node prov:wasDerivedFrom ?passage .
+  ?node prov:wasDerivedFrom|iacml:printedAt ?passage .
   ?passage oa:hasSource ?src ; oa:hasSelector ?position .
   ?position oa:start ?start ; oa:end ?end .
 }"""

@@ -260,6 +260,8 @@ DISCREPANCIES = {
     "discrepancy/hnd-per-cooperation-direction": "cooperation/20/hnd-per-employment-services",
     "discrepancy/ministries-with-direct-assistance":
         "cycle/20/figure/ministries-with-direct-assistance",
+    "discrepancy/rqf-course-title": "activity/20/course-regional-qualifications-framework",
+    "discrepancy/rqf-course-partners": "activity/20/course-regional-qualifications-framework",
 }
 
 
