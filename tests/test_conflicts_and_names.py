@@ -19,7 +19,7 @@ def claimed(store: ox.Store, resource: str, prop: str) -> dict[str, str]:
     rows = select(store, f"""SELECT ?value ?exact WHERE {{ GRAPH <{CURATION}> {{
         ?d a iacml:Discrepancy ; iacml:concerns <{ID}{resource}> ; iacml:property {prop} ;
            iacml:claim ?c ; iacml:preferredClaim ?best ; rdfs:comment ?why .
-        ?c rdf:value ?value ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact }} }}""")
+        ?c iacml:claimedValue ?value ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact }} }}""")
     return {str(r["value"]): " ".join(str(r["exact"]).split()) for r in rows}
 
 
