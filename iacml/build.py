@@ -39,6 +39,7 @@ from .pipeline.report import ValidationOutcome, ValidationResult
 from .pipeline.shapes import validate_graph
 from .pipeline.terms import Vocabulary, check_terms
 from .reference import build_reference
+from .registry_scope import mark_registry_scope
 from .store import add_graph
 
 
@@ -110,10 +111,12 @@ class _Build:
         load_data_files(self.paths.ttl_dir, data)
         self.sources = build_reference(self.paths.reference_dir, self.paths.sources_dir,
                                        data.graph(G_REFERENCE), data.graph(G_LINKS))
+        scope = mark_registry_scope(self.paths.reference_dir, self.sources, data)
         data.graph(G_CURATION)
         self.shapes_graph = load_shapes(self.paths.shapes_dir)
         total = sum(len(g) for g in data.graphs.values())
-        return f"{len(data.graphs)} graphs, {total} triples, {len(self.shapes_graph)} shape triples"
+        return (f"{len(data.graphs)} graphs, {total} triples, {len(self.shapes_graph)} shape "
+                f"triples; {scope}")
 
     def terms(self) -> str:
         """Impossible values fail the build; unknown terms are warned about."""

@@ -32,7 +32,8 @@ _REFLEXIVE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subC
 _ANNOTATIONS = {RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso, SKOS.prefLabel,
                 SKOS.altLabel, SKOS.definition, SKOS.note, SKOS.inScheme, SKOS.hasTopConcept,
                 SKOS.topConceptOf, DCTERMS.license, DCTERMS.source, DCTERMS.publisher,
-                DCTERMS.creator, IACML.claimedValue, IACML.verification, IACML.referenceTable}
+                DCTERMS.creator, IACML.claimedValue, IACML.verification, IACML.referenceTable,
+                IACML.printedAt}
 
 _SHORTCUTS = """
 PREFIX iacml: <https://w3id.org/iacml/ontology#>
