@@ -1,4 +1,4 @@
-"""The query mix: the 40 competency queries plus one query of each shape.
+"""The query mix: the competency queries plus one query of each shape.
 
 Every query is sent with the project's prefixes prepended (the other engines
 do not pre-declare them; ours accepts the redeclaration).  ``lookup_queries``
@@ -78,7 +78,7 @@ class Query:
 
 
 def competency_queries() -> list[Query]:
-    """The 40 competency queries of queries/competency/, prologue prepended."""
+    """The competency queries of queries/competency/, prologue prepended."""
     return [Query(p.stem, PROLOGUE + p.read_text(encoding="utf-8"))
             for p in sorted(COMPETENCY.glob("q*.rq"))]
 
