@@ -119,3 +119,15 @@ def test_cli_prints_the_report_and_never_rewrites_a_split(
     assert main(["coverage", "--split", "003"]) == 2
     assert "committed data" in capsys.readouterr().err
     assert (coverage.sentences_dir(paths) / "003.tsv").read_bytes() == before
+
+
+def test_editing_guide_states_the_closed_lists(paths: ProjectPaths) -> None:
+    """docs/editing.md names every mark reason and the columns of both CSV files."""
+    guide = (paths.root / "docs" / "editing.md").read_text(encoding="utf-8")
+    section = guide.split("## Coverage")[1].split("\n## ")[0]
+    assert all(f"`{reason}`" in section for reason in coverage.MARK_REASONS)
+    assert f"`{','.join(coverage.MARKS_COLUMNS)}`" in section
+    from iacml.iris import RETIRED_COLUMNS
+    assert f"`{','.join(RETIRED_COLUMNS)}`" in guide
+    marks = (coverage.sentences_dir(paths) / "marks.csv").read_text(encoding="utf-8")
+    assert marks.splitlines()[0] == ",".join(coverage.MARKS_COLUMNS)
