@@ -7,9 +7,9 @@ a passage over it backs at least one fact other than a stored paragraph text.
   from it) or holds at least half of the sentence's characters (a quote of several
   sentences covers those it mostly holds, not one it merely touches).
 - A passage backs a fact when some node is ``prov:wasDerivedFrom`` it (or a label
-  is ``iacml:printedAt`` it), except the
-  passage that holds the ``iacml:text`` of a ``iacml:ReportSection``: the stored text
-  of a section or paragraph is not a fact read from it.
+  is ``iacml:printedAt`` it), except the passage that holds the ``iacml:text`` of a
+  ``iacml:ReportSection``: the stored text of a section or paragraph is not a fact
+  read from it.
 
 A sentence may instead be *marked* in ``data/sentences/marks.csv`` as deliberately
 not transcribed, with a reason from :data:`MARK_REASONS` (a restatement names the
@@ -78,6 +78,7 @@ class SourceCoverage:
 
     @property
     def covered(self) -> int:
+        """How many sentences a fact covers."""
         return len(self.covered_sentences)
 
     @property

@@ -23,8 +23,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from .pipeline.parse import LoadedData
 from .namespaces import G_REFERENCE, GRAPH, IACML, ID
+from .pipeline.parse import LoadedData
 from .reference import REFERENCE_TABLES, add_cities, add_countries, add_organizations
 
 _LABELS = (SKOS.prefLabel, SKOS.altLabel)
