@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from iacml.iris import BASE, read_retired, read_served_lists
@@ -111,3 +112,27 @@ def test_gone_page_gives_reason_and_link(client: FlaskClient) -> None:
     html = response.get_data(as_text=True)
     assert entry.reason.replace("'", "&#39;").replace('"', "&#34;") in html
     assert f'href="{_local(entry.target)}"' in html
+
+
+def test_moved_and_gone_answers(app: Flask, client: FlaskClient, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 301 keeps the requested format suffix; a 410 gives its reason to machines too;
+    an IRI in neither the data nor the table stays a 404."""
+    from server.ld import retired
+    table = tmp_path / "retired.csv"
+    table.write_text("iri,status,target,reason\n"
+                     f"{BASE}id/org/old-name,301,{BASE}id/org/ilo,renamed\n"
+                     f"{BASE}id/org/mistake,410,{BASE}id/org/oas,\"never existed, see the OAS\"\n",
+                     encoding="utf-8")
+    monkeypatch.setattr(retired, "TABLE", table)
+    app.extensions.pop("iacml.ld.retired", None)
+    try:
+        moved = client.get("/id/org/old-name.ttl")
+        assert moved.status_code == 301 and moved.headers["Location"] == "/id/org/ilo.ttl"
+        gone = client.get("/id/org/mistake", headers=NT)
+        assert gone.status_code == 410
+        assert "never existed, see the OAS" in gone.get_data(as_text=True)
+        assert gone.headers["Link"] == '</id/org/oas>; rel="related"'
+        assert client.get("/id/org/no-such-thing", headers=NT).status_code == 404
+    finally:
+        app.extensions.pop("iacml.ld.retired", None)
