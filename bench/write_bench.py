@@ -50,10 +50,10 @@ def measure(repeat: int) -> dict[str, list[float] | float]:
                                                "read": []}
     try:
         figures["cold"], resp = _timed(lambda: client.put(
-            "/graph", query_string={"graph": SUB + "b0"}, data=body, headers=HEADERS))
+            "/graph", query_string={"graph": SUB + "bench-b0"}, data=body, headers=HEADERS))
         assert resp.status_code == 201, resp.data  # the bench itself must be valid
         for i in range(1, repeat + 1):
-            graph = SUB + f"b{i}"
+            graph = SUB + f"bench-b{i}"
             seconds, resp = _timed(lambda g=graph: client.put(
                 "/graph", query_string={"graph": g}, data=body, headers=HEADERS))
             assert resp.status_code == 201, resp.data
@@ -67,7 +67,7 @@ def measure(repeat: int) -> dict[str, list[float] | float]:
                 "query": f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"}))
             figures["read"].append(seconds)
             seconds, resp = _timed(lambda: client.put(
-                "/graph", query_string={"graph": SUB + "bad"}, data=bad, headers=HEADERS))
+                "/graph", query_string={"graph": SUB + "bench-bad"}, data=bad, headers=HEADERS))
             assert resp.status_code == 409, resp.data
             figures["refused"].append(seconds)
     finally:

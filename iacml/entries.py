@@ -6,12 +6,11 @@ What is read is checked by :mod:`iacml.pipeline` (``iacml validate``,
 
 from __future__ import annotations
 
-import json
 import re
-import warnings
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 
 from .errors import BuildError
 from .pipeline.parse import not_an_iri, syntax_error
@@ -30,84 +29,64 @@ class EntryParseError(BuildError):
         self.line = line
 
 
-def _error_line(exc: Exception, data: bytes, fmt: str) -> int | None:
-    """The 1-based line of a parse error, from whatever the parser reports."""
-    lineno = getattr(exc, "lineno", None)  # json.JSONDecodeError
-    if isinstance(lineno, int):
-        return lineno
-    if hasattr(exc, "getLineNumber"):  # xml.sax.SAXParseException
-        return int(exc.getLineNumber())
-    m = re.search(r"at line (\d+)", str(exc))
-    if m:
-        return int(m.group(1))
-    if fmt in ("nt", "nquads"):  # the N-Triples parser does not say: find the line
-        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
-            try:
-                Graph().parse(data=line, format="nt" if fmt == "nt" else "nquads")
-            except Exception:
-                return number
-    return None
+#: rdflib-style format name of an entry → pyoxigraph's parser.
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+               "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+               "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+#: The base IRI entries are parsed against: never a file path or the server's folder.
+#: Nothing is ever published under it (.invalid, RFC 2606), so an IRI that starts with
+#: it was relative in the entry, and is refused naming it.
+NO_BASE = "https://no-base.invalid/"
 
 
-def parse_entry_data(data: bytes | str, fmt: str) -> Graph:
-    """Parse an entry given as text in rdflib format ``fmt`` (turtle, trig, nt, nquads,
-    json-ld, xml); EntryParseError with the parser's message and line. TriG and
-    N-Quads entries are read as one graph (their graph names are ignored)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if fmt == "json-ld":
-        _refuse_remote_contexts(raw)
+def entry_ntriples(data: bytes, fmt: str) -> bytes:
+    """Parse an entry in format ``fmt`` (turtle, trig, nt, nquads, json-ld, xml) with
+    pyoxigraph and return its triples as N-Triples (graph names dropped); raise
+    EntryParseError with the parser's message and line.
+
+    pyoxigraph's parsers load no remote document by design: a JSON-LD ``@context``
+    given by URL (in a list, an ``@import``, a scoped context...) is an error, not a
+    request, and an RDF/XML external entity is never read."""
+    if fmt not in _OX_FORMATS:
+        raise EntryParseError(f"unknown entry format {fmt!r}")
     try:
-        with warnings.catch_warnings():  # rdflib's own parsers use its deprecated APIs
-            warnings.simplefilter("ignore", DeprecationWarning)
-            if fmt not in ("trig", "nquads"):
-                return _checked_iris(Graph().parse(data=raw, format=fmt), fmt)
-            dataset = Dataset()
-            dataset.parse(data=raw, format=fmt)
-        graph = Graph()
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            graph.add((s, p, o))
-        return _checked_iris(graph, fmt)
-    except EntryParseError:
-        raise
-    except Exception as exc:  # rdflib raises many types; all are input errors here
-        line = _error_line(exc, raw, fmt)
+        quads = list(ox.parse(data, format=_OX_FORMATS[fmt], base_iri=NO_BASE))
+    except (SyntaxError, ValueError) as exc:
         text = " ".join(str(exc).split())[:500]
-        where = f"line {line}: " if line else ""
-        raise EntryParseError(f"cannot parse as {fmt}: {where}{text}", line) from exc
+        line = re.search(r"\bline (\d+)", text)
+        raise EntryParseError(f"cannot parse as {fmt}: {text}",
+                              int(line.group(1)) if line else None) from exc
+    triples = [q.triple for q in quads]
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            iri = term.value if isinstance(term, ox.NamedNode) else None
+            if iri is not None and iri.startswith(NO_BASE):
+                raise EntryParseError(
+                    f"cannot parse as {fmt}: the relative IRI <{iri[len(NO_BASE):]}> has "
+                    "no base; write the full IRI, or declare a base (@base in Turtle, "
+                    "@base in a JSON-LD context, xml:base in RDF/XML)")
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-def _checked_iris(graph: Graph, fmt: str) -> Graph:
-    """``graph`` if every IRI in it is one (see :func:`iacml.loading.not_an_iri`)."""
+def graph_of_ntriples(data: bytes, fmt: str = "nt") -> Graph:
+    """An rdflib graph of N-Triples written by :func:`entry_ntriples`, checked by
+    :func:`iacml.pipeline.parse.not_an_iri` like every parsed file."""
+    graph = Graph()
+    graph.parse(data=data, format="nt")
     bad = not_an_iri(graph)
     if bad is not None:
         raise EntryParseError(f"cannot parse as {fmt}: {bad}", None)
     return graph
 
 
-def _refuse_remote_contexts(raw: bytes) -> None:
-    """The JSON-LD parser of rdflib fetches any @context given by URL (or @import): a
-    submitted entry could make the server request any address, or hang a thread on
-    one that never answers. Entries must carry their context inline."""
-    try:
-        document = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError (no line)
-        line = getattr(exc, "lineno", None)
-        where = f"line {line}: " if line else ""
-        raise EntryParseError(f"cannot parse as json-ld: {where}{exc}", line) from exc
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            context = node.get("@context")
-            contexts = context if isinstance(context, list) else [context]
-            if any(isinstance(c, str) or (isinstance(c, dict) and "@import" in c)
-                   for c in contexts):
-                raise EntryParseError(
-                    "cannot parse as json-ld: a remote @context (a URL or @import) is not "
-                    "fetched; put the context inline in the entry", None)
-            stack.extend(node.values())
+def parse_entry_data(data: bytes | str, fmt: str) -> Graph:
+    """Parse an entry given as text in format ``fmt`` (turtle, trig, nt, nquads, json-ld,
+    xml) into an rdflib graph; EntryParseError with the parser's message and line.
+    TriG and N-Quads entries are read as one graph (their graph names are ignored).
+    This runs the parser in this process: the server parses untrusted entries in a
+    killable worker instead (server.untrusted.parse_untrusted)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return graph_of_ntriples(entry_ntriples(raw.removeprefix(b"\xef\xbb\xbf"), fmt), fmt)
 
 
 def parse_entry(path: Path) -> Graph:

@@ -17,8 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .journal import Journal, Replayer, read_lines, submission_name
+from .journal import Journal, Replayer, read_lines, submission_name, submission_quads
 from .namespaces import PREFIXES
+from .paths import ProjectPaths
 
 HEADER = ("# Accepted through the guarded write API (iacml export-submissions, {time}).\n"
           "# Graph: <{graph}>. Passages are already located (id/passage/...); review,\n"
@@ -30,21 +31,27 @@ def file_for(name: str, out_dir: Path) -> Path:
     return out_dir / f"submission-{name}.ttl"
 
 
-def export_submissions(journal_path: Path, out_dir: Path, rotate: bool = True) -> list[Path]:
+def export_submissions(journal_path: Path, out_dir: Path, rotate: bool = True,
+                       dataset: Path | None = None) -> list[Path]:
     """Write the journal's submission graphs to ``out_dir``; rotate the journal.
 
-    Returns the files written or removed. Runs under the journal's lock, so no
-    write is accepted between reading the journal and rotating it.
+    The journal's records change the submission graphs of the built ``dataset``
+    (default: the project's build/iacml.nq), so those are read first. Returns the
+    files written or removed. Runs under the journal's lock, so no write is
+    accepted between reading the journal and rotating it.
     """
     journal = Journal(journal_path)
     changed: list[Path] = []
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     with journal.locked():
         records, _ = read_lines(journal.path)
+        touched = {r["graph"] for r in records}
         store = ox.Store()
+        store.extend(q for q in submission_quads(dataset or ProjectPaths.default().dataset_nq)
+                     if q.graph_name.value in touched)
         Replayer(journal.path).catch_up(store)
         out_dir.mkdir(parents=True, exist_ok=True)
-        for graph in sorted({r["graph"] for r in records}):
+        for graph in sorted(touched):
             name = submission_name(graph)
             if name is None:
                 continue

@@ -2,11 +2,18 @@
 
 Served data = the base build's dump + this journal, replayed in order
 (architecture.md, "Data lifecycle"). The journal is a JSON Lines file in the
-instance folder; each line is one accepted write (:class:`Record`) and holds the
-*whole new content* of one submission graph (N-Triples, passages resolved as
-the build resolves them) and the triples it adds to the log graph
-``graph/submissions``. Replaying a record replaces that graph, so a record is
-self-contained and replay is idempotent.
+instance folder; each line is one accepted write (:class:`Record`) to one
+submission graph: the triples it added and removed (N-Triples, passages resolved
+as the build resolves them), so a record grows with the change, not with the
+graph, and the triples it adds to the log graph ``graph/submissions``. Replay
+applies the records in order on the served base build's submission graphs;
+applying a record twice changes nothing (it is a set difference and union).
+
+A change that touches blank nodes cannot be written as a difference (a blank
+node has no name that holds across processes: each parse draws new labels), so
+its record holds the whole new content of the graph instead, and replaying it
+replaces the graph. Journals written before deltas hold only such records, and
+still replay.
 
 Appends are made under an exclusive ``fcntl.flock`` on ``<journal>.lock``,
 then the file (and, when it was created, its folder) is fsynced before the
@@ -49,35 +56,66 @@ def submission_name(graph: str) -> str | None:
 
 @dataclass
 class Record:
-    """One accepted write: the new content of ``graph`` and its log triples."""
+    """One accepted write to ``graph``: its change and its log triples."""
 
     seq: int
     graph: str
     time: str
     base: str  # data version of the base build the write was checked against
     by: str  # token name
-    content: str  # N-Triples: the whole submission graph after the write ("" = dropped)
     log: str  # N-Triples added to the log graph
     triples_before: int
     triples_after: int
+    added: str = ""  # N-Triples added to the graph
+    removed: str = ""  # N-Triples removed from it
+    #: N-Triples: the whole graph after the write ("" = dropped), instead of added and
+    #: removed, for a change touching blank nodes (and in journals before deltas)
+    content: str | None = None
 
     def to_line(self) -> bytes:
         """The record as one journal line (UTF-8 JSON and a newline)."""
-        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8") + b"\n"
+        data = asdict(self)
+        if self.content is None:
+            del data["content"]
+        return json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _triples(data: str, graph: ox.NamedNode) -> list[ox.Quad]:
+    # ox.parse keeps blank-node labels (Store.load draws new ones), so every process
+    # replaying a record holds the same terms
+    return [ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in ox.parse(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def apply_record(store: ox.Store, record: Record | dict[str, Any]) -> None:
-    """Replay one record into ``store``: replace its graph, add its log triples."""
+    """Replay one record into ``store``: change its graph, add its log triples."""
     data = asdict(record) if isinstance(record, Record) else record
     graph = ox.NamedNode(data["graph"])
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-    if data["content"]:
-        store.load(data["content"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                   to_graph=graph)
+    if data.get("content") is not None:  # the whole graph
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+        if data["content"]:
+            store.extend(_triples(data["content"], graph))
+    else:
+        for quad in _triples(data.get("removed", ""), graph):
+            store.remove(quad)
+        if data.get("added"):
+            store.extend(_triples(data["added"], graph))
     if data["log"]:
         store.load(data["log"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
                    to_graph=ox.NamedNode(G_SUBMISSIONS_LOG))
+
+
+def submission_quads(dataset: Path) -> Iterator[ox.Quad]:
+    """The quads of the submission graphs in a built dump (N-Quads or TriG): the base
+    the journal's records change."""
+    if not dataset.exists():
+        return
+    fmt = ox.RdfFormat.TRIG if dataset.suffix == ".trig" else ox.RdfFormat.N_QUADS
+    for quad in ox.parse(path=str(dataset), format=fmt):
+        if isinstance(quad.graph_name, ox.NamedNode) and \
+                quad.graph_name.value.startswith(SUBMISSIONS_PREFIX):
+            yield quad
 
 
 def read_lines(path: Path, offset: int = 0,

@@ -89,7 +89,7 @@ class LocalBackend:
     def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
         """Run ``job`` in a worker within ``time_limit`` seconds; the worker first
         applies the journal up to its current end (the writes accepted so far)."""
-        job = {**job, "journal_end": self.journal_size()}
+        job = {"journal_end": self.journal_size(), **job}  # a write names its own
         if self.answers_in_process(job):
             assert self.lookups is not None
             self.lookups_answered += 1
@@ -173,7 +173,10 @@ class RemoteBackend:
         return False
 
     def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
-        """Check ``job`` locally, then answer it from the remote endpoint."""
+        """Check ``job`` locally, then answer it from the remote endpoint (a job that is
+        not a query, such as parsing an entry, runs in the local worker)."""
+        if job.get("op", "query") not in ("query", "check"):
+            return self.checker.run(job, time_limit)
         check = self.checker.run({**job, "op": "check"}, time_limit)
         if check.get("status") != 200 or job.get("op") == "check":
             return check

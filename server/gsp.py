@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
+from rdflib import Graph
 
-from iacml.entries import EntryParseError, parse_entry_data
 from iacml.journal import G_SUBMISSIONS_LOG, submission_name
 from server.conneg import parse_accept
+from server.untrusted import Limits, Refused, parse_untrusted
 from server.validate import INPUT_TYPES
 from server.writes import WriteRefused, accepted, check_writable, refused, writer
 
@@ -44,11 +45,11 @@ def graph_store() -> Response:
         if request.method == "DELETE":
             if submission_name(graph) is not None and writer().graph_nt(graph) is None:
                 return _text(404, f"<{graph}> does not exist")
-            return accepted(writer().commit(graph, lambda s: _drop(s, graph), by))
-        data = _body()
+            return accepted(writer().commit(graph, lambda _version: None, by))
+        body = _body()  # parsed in a query worker, before any lock is taken
         existed = submission_name(graph) is not None and writer().graph_nt(graph) is not None
         replace = request.method == "PUT"
-        result = writer().commit(graph, lambda s: _put(s, graph, data, replace), by)
+        result = writer().commit(graph, lambda _version: _after(graph, body, replace), by)
         return accepted(result, 200 if existed else 201)
     except WriteRefused as exc:
         return refused(exc, request.headers.get("Accept"))
@@ -73,7 +74,7 @@ def _read(graph: str) -> Response:
     return Response(body, 200, content_type="text/turtle; charset=utf-8")
 
 
-def _body() -> ox.Store:
+def _body() -> Graph:
     """The request body parsed as RDF triples (WriteRefused 400/413/415)."""
     limit = int(current_app.config["IACML_VALIDATE_MAX_BYTES"])
     if request.content_length is not None and request.content_length > limit:
@@ -90,23 +91,21 @@ def _body() -> ox.Store:
         raise WriteRefused(413, f"the body is larger than the limit of {limit} bytes "
                                 "(IACML_VALIDATE_MAX_BYTES)")
     try:
-        entry = parse_entry_data(raw, parser)
-    except EntryParseError as exc:
-        line = f" (line {exc.line})" if exc.line else ""
-        raise WriteRefused(400, f"the body does not parse: {exc.message}{line}") from exc
-    store = ox.Store()
-    store.load(entry.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
+        entry = parse_untrusted(raw, "entry", Limits.of(current_app.config), parser,
+                                current_app.extensions["iacml.backend"])
+    except Refused as exc:
+        line = f" (line {exc.line})" if exc.line and "line" not in exc.message else ""
+        raise WriteRefused(exc.status, f"the body does not parse: {exc.message}{line}") from exc
+    assert isinstance(entry, Graph)
+    return entry
 
 
-def _put(store: ox.Store, graph: str, data: ox.Store, replace: bool) -> None:
-    target = ox.NamedNode(graph)
-    if replace and store.contains_named_graph(target):
-        store.remove_graph(target)
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in data)
-
-
-def _drop(store: ox.Store, graph: str) -> None:
-    target = ox.NamedNode(graph)
-    if store.contains_named_graph(target):
-        store.remove_graph(target)
+def _after(graph: str, body: Graph, replace: bool) -> Graph:
+    """The graph after a PUT (the body) or a POST (what it holds, and the body)."""
+    if replace:
+        return body
+    current = writer().graph_nt(graph)
+    merged = Graph().parse(data=current, format="nt") if current else Graph()
+    for triple in body:
+        merged.add(triple)
+    return merged

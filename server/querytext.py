@@ -89,29 +89,33 @@ def preload() -> None:
     _service_endpoints("SELECT * WHERE { SERVICE <urn:x-preload:> { ?s ?p ?o } }")
 
 
+def service_endpoints_of(node: object) -> list[str]:
+    """Endpoints of every SERVICE clause in a piece of rdflib SPARQL algebra (a query's
+    or an update operation's), by an iterative walk ("?v" for a variable endpoint)."""
+    from rdflib.term import Variable
+
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if getattr(item, "name", None) == "ServiceGraphPattern":
+                term = item.get("term")
+                found.append("?" + str(term) if isinstance(term, Variable) else str(term))
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return found
+
+
 def _service_endpoints(query: str, prefixes: dict[str, str] | None = None) -> list[str]:
     """Endpoints of every SERVICE clause, from rdflib's algebra of the query."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.term import URIRef, Variable
+    from rdflib.term import URIRef
 
     namespaces = {name: URIRef(iri) for name, iri in (prefixes or {}).items()}
-    algebra = translateQuery(parseQuery(query), initNs=namespaces).algebra
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if getattr(node, "name", None) == "ServiceGraphPattern":
-                term = node.get("term")
-                found.append("?" + str(term) if isinstance(term, Variable) else str(term))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-
-    walk(algebra)
-    return found
+    return service_endpoints_of(translateQuery(parseQuery(query), initNs=namespaces).algebra)
 
 
 def check_service(query: str, allow_list: list[str],

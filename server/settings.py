@@ -83,7 +83,9 @@ SETTINGS: tuple[Setting, ...] = (
             "scheme and host (sd:endpoint, links) from its X-Forwarded-* headers."),
     Setting("IACML_WRITE_TOKEN", "", str,
             "Write tokens of the guarded write path, as name:token pairs (space or comma "
-            "separated; the name is recorded with each write). Empty: writes are off (403).",
+            "separated; the name is recorded with each write). The token named NAME may "
+            "write graph/submissions/NAME and graph/submissions/NAME-*; names are lower-case "
+            "letters and digits. Empty (and no IACML_ADMIN_TOKEN): writes are off (403).",
             secret=True),
 )
 
@@ -219,3 +221,24 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     config = normalise(config)
     config.update(from_environment(environ))
     return config
+
+
+# ---- untrusted input (issue 19: server/untrusted/, server/tokens.py, server/sandbox.py) ----
+SETTINGS += (
+    Setting("IACML_MAX_NESTING", 32, int,
+            "Deepest nesting accepted in a query, an update or an entry (brackets of "
+            "every kind, elements in RDF/XML, runs of prefix operators such as '!'), "
+            "measured by the project's own lexer before any parser sees the text; deeper "
+            "texts get 400. pyoxigraph 0.5.13 crashes past ~860 levels and parses nested "
+            "collections in cubic time (64 levels: 0.9 s), hence the low default."),
+    Setting("IACML_MAX_OPERATORS", 2000, int,
+            "Most operators accepted in one query or update (UNION, OPTIONAL, MINUS, BIND, "
+            "FILTER, VALUES, GRAPH, SERVICE, EXISTS, IN, and the characters { ( | & = < > "
+            "+ - * / ! ^), counted by the same lexer: each may add a level to the tree "
+            "pyoxigraph walks recursively (6,700 UNIONs in a row crash it). More get 400."),
+    Setting("IACML_ADMIN_TOKEN", "", str,
+            "Admin tokens, as name:token pairs: each may write every submission graph "
+            "(graph/submissions/*), as IACML_WRITE_TOKEN's tokens write their own.",
+            secret=True),
+)
+BY_NAME.update({s.name: s for s in SETTINGS})

@@ -12,6 +12,7 @@ from server import conneg, querytext, servicedesc
 from server.pool import PoolError, PoolUnavailable, QueryMemoryExceeded, QueryTimeout
 from server.protocol import UPDATE_REFUSED, ProtocolError, parse
 from server.resultcache import answer_key
+from server.untrusted import Limits, Refused, parse_untrusted
 
 bp = Blueprint("sparql", __name__)
 
@@ -73,7 +74,12 @@ def _update(update: str) -> Response:
     from server.writes import WriteRefused, accepted, check_writable, refused, run_update
 
     try:
-        return accepted(run_update(update, check_writable(request)))
+        by = check_writable(request)
+        checked = parse_untrusted(update, "update", Limits.of(current_app.config))
+        assert isinstance(checked, str)
+        return accepted(run_update(checked, by))
+    except Refused as exc:
+        return error(exc.status, exc.message)
     except WriteRefused as exc:
         g.error_message = exc.message
         return refused(exc, request.headers.get("Accept"))
@@ -105,6 +111,13 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
     cached = cache.get(key) if key else None
     if cached is not None:
         return _answer(cached, query, etag, hit=True)
+    try:  # the door for untrusted text (bounds); parsed and run in a query worker
+        checked = parse_untrusted(query, "query", Limits.of(config))
+    except Refused as exc:
+        return error(exc.status, exc.message)
+    assert isinstance(checked, str)
+    if checked != query:  # a byte-order mark was stripped
+        query = job["query"] = checked
     facts = querytext.analyse(query)
     if facts.form in querytext.UPDATE_WORDS:
         return error(403, UPDATE_REFUSED)

@@ -15,12 +15,12 @@ import time
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from iacml.entries import EntryParseError, parse_entry_data
 from iacml.errors import BuildError
 from iacml.paths import ProjectPaths
 from iacml.pipeline import ValidationOutcome, checker_for, render_outcome
 from server.conneg import parse_accept
 from server.settings import PROJECT_ROOT, dataset_path
+from server.untrusted import Limits, Refused, parse_untrusted
 
 bp = Blueprint("validate", __name__)
 
@@ -124,10 +124,11 @@ def validate() -> Response:
     if len(data) > limit:
         return _error(413, f"the entry is larger than the limit of {limit} bytes "
                            "(IACML_VALIDATE_MAX_BYTES)", fmt)
-    try:
-        entry = parse_entry_data(data, parser)
-    except EntryParseError as exc:
-        return _error(400, exc.message, fmt, exc.line, form_text=text,
+    try:  # in a query worker, within the time limit: nothing here can crash this process
+        entry = parse_untrusted(data, "entry", Limits.of(current_app.config), parser,
+                                current_app.extensions["iacml.backend"])
+    except Refused as exc:
+        return _error(exc.status, exc.message, fmt, exc.line, form_text=text,
                       form_format=request.form.get("format", "turtle") if from_form else "")
     start = time.perf_counter()
     try:

@@ -14,8 +14,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from iacml.entries import EntryParseError, entry_ntriples
 from iacml.journal import Replayer
 from server import querytext, results
+from server.untrusted import updates
 
 COUNT_QUERY = ("SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
                "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g")
@@ -75,6 +77,13 @@ def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
             graph = solution["g"]
             counts[graph.value if graph is not None else ""] = int(solution["n"].value)
         return {"status": 200, "counts": counts, "triples": len(store)}
+    if op == "parse":  # an untrusted entry (server.untrusted.parse_untrusted)
+        try:
+            return {"status": 200, "ntriples": entry_ntriples(job["data"], job["format"])}
+        except EntryParseError as exc:
+            return {"status": 400, "message": exc.message, "line": exc.line}
+    if op == "update":  # a guarded write, on a copy of the submission graphs
+        return updates.evaluate(store, job, results.PREFIXES)
     query = job["query"]
     facts = querytext.analyse(query)
     try:
@@ -87,11 +96,13 @@ def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
         prefixes = results.PREFIXES if facts.has_prefixed_name else None
         answer = store.query(query, base_iri=job.get("base_iri"), prefixes=prefixes,
                              **dataset_options(job, facts.has_dataset_clause))
+        if op == "check":
+            return {"status": 200, "kind": _kind(answer)}
+        return serialise(answer, job["formats"], job["row_cap"])
     except SyntaxError as exc:
         return {"status": 400, "message": f"SPARQL syntax error: {exc}"}
-    if op == "check":
-        return {"status": 200, "kind": _kind(answer)}
-    return serialise(answer, job["formats"], job["row_cap"])
+    except RuntimeError as exc:  # evaluation refused: an unsupported function, ...
+        return {"status": 400, "message": f"the query cannot be evaluated: {exc}"}
 
 
 def _kind(answer: object) -> str:

@@ -1,19 +1,29 @@
-"""Guarded writes to submission graphs (issue 9): token check, guard, durable commit.
+"""Guarded writes to submission graphs (issue 9): the guard and the durable commit.
 
-Only graphs ``graph/submissions/<name>`` may be written; every graph built from
-the repository is read-only (403). A write is authorised by a bearer token
-(``IACML_WRITE_TOKEN``, compared in constant time), then, under the journal's
-exclusive lock: the submission graph as it would be after the change is
-computed in a scratch store, validated by the entry checker of ``/validate``
-(quotes, SHACL, QC); a violation is answered 409 with the report and nothing
-changes; a conforming write is appended to the journal (:mod:`iacml.journal`)
-and fsynced before the 2xx. Query workers apply the journal before their next
-query, so the write is visible to the next query in every worker.
+Only graphs ``graph/submissions/<name>`` may be written, each by the token it
+belongs to (:mod:`server.tokens`); every graph built from the repository is
+read-only (403). A write is found in three steps, and only the last holds the
+journal's lock:
+
+1. its new content: a Graph Store body, parsed in a query worker
+   (:func:`server.untrusted.parse_untrusted`), or an update evaluated in a query
+   worker on a copy of the submission graphs as of journal size ``v``
+   (:mod:`server.untrusted.updates`);
+2. its guard: the graph as it would be is validated by the entry checker of
+   ``/validate`` (quotes, SHACL, QC); a violation is 409 with the report;
+3. its commit: under the journal's exclusive lock, if the journal is still ``v``
+   bytes long (no write landed meanwhile, in any process), the record (the
+   triples added and removed) is appended and fsynced before the 2xx; otherwise
+   the write is found again from step 1.
+
+Writes to one graph from one process queue on a lock of that graph, so they do
+not race each other through step 3; writes to other graphs never wait for them.
+Query workers apply the journal before their next query, so the write is visible
+to the next query in every worker.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
 import threading
 import time
@@ -25,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Flask, Request, Response, current_app, jsonify
+from flask import Flask, current_app
 from rdflib import Graph
 
 from iacml.errors import BuildError
@@ -36,19 +46,19 @@ from iacml.journal import (
     Record,
     Replayer,
     submission_name,
+    submission_quads,
 )
-from iacml.namespaces import GRAPH
 from iacml.paths import ProjectPaths
-from iacml.pipeline import ValidationOutcome, checker_for, data_version, render_outcome
+from iacml.pipeline import ValidationOutcome, checker_for, data_version
 from server.settings import PROJECT_ROOT, dataset_path
+from server.tokens import Writer
 
-WRITES_OFF = ("writes are off: this endpoint is read-only (no IACML_WRITE_TOKEN is "
-              "configured; the guarded write path needs one)")
 LOG = "https://w3id.org/iacml/log#"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_GRAPH_NS = str(GRAPH)
+#: Times a write is found again when other writes keep landing while it is checked.
+ATTEMPTS = 5
 
 
 class WriteRefused(Exception):
@@ -73,63 +83,37 @@ class WriteResult:
     triples_before: int
     triples_after: int
     seconds: float
+    added: int = 0
+    removed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data."""
         return dict(self.__dict__)
 
 
-def parse_tokens(setting: str) -> dict[str, str]:
-    """``name:token`` pairs (space or comma separated) → {token: name}; a token
-    without a name is called ``writer``."""
-    tokens: dict[str, str] = {}
-    for part in setting.replace(",", " ").split():
-        name, sep, token = part.partition(":")
-        if not sep:
-            name, token = "writer", part
-        if token:
-            tokens[token] = name or "writer"
-    return tokens
+#: What step 1 found: the graph's content after the write (None: the graph is dropped).
+Change = Callable[[int], Graph | None]
 
 
-def authorise(request: Request, setting: str) -> str:
-    """The token name of the request's bearer token; WriteRefused 403 when writes
-    are off or the token is wrong, 401 when it is missing."""
-    tokens = parse_tokens(setting)
-    if not tokens:
-        raise WriteRefused(403, WRITES_OFF)
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
-        raise WriteRefused(401, "a write needs the header Authorization: Bearer <token>",
-                           headers={"WWW-Authenticate": 'Bearer realm="iacml"'})
-    given_b = given.strip().encode("utf-8")
-    found = None
-    for token, name in tokens.items():  # compare with every token, in constant time
-        if hmac.compare_digest(given_b, token.encode("utf-8")):
-            found = name
-    if found is None:
-        raise WriteRefused(403, "the bearer token is not a write token of this server",
-                           headers={"WWW-Authenticate": 'Bearer realm="iacml", '
-                                                        'error="invalid_token"'})
-    return found
+def _lines(data: bytes | str | None) -> set[str]:
+    text = data.decode("utf-8") if isinstance(data, bytes) else (data or "")
+    return {line for line in text.splitlines() if line.strip()}
 
 
-def _graph_nt(store: ox.Store, graph: str) -> str:
-    return store.dump(format=ox.RdfFormat.N_TRIPLES,
-                      from_graph=ox.NamedNode(graph)).decode("utf-8")
+def _canonical(graph: Graph) -> set[str]:
+    """``graph`` as N-Triples lines written by pyoxigraph, as the state is dumped, so
+    that an unchanged triple is the same line on both sides of a change."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    quads = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    return _lines(ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES))
 
 
-def _quads(store: ox.Store) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for quad in store:
-        key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-        out.setdefault(key, set()).add(str(quad.triple))
-    return out
+def _has_blank_node(lines: set[str]) -> bool:
+    return any("_:" in line and re.search(r"(?:^|\s)_:", line) for line in lines)
 
 
-class Writer:
-    """The write side of one app: the journal and the current submission graphs."""
+class Submissions:
+    """The write side of one app: the journal and the submission graphs it serves."""
 
     def __init__(self, journal_path: Path, dataset: Path, paths: ProjectPaths) -> None:
         self.journal = Journal(journal_path)
@@ -137,84 +121,101 @@ class Writer:
         self.replayer = Replayer(journal_path)
         self.dataset = dataset
         self.paths = paths
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards state
+        self._graph_locks: dict[str, threading.Lock] = {}
         self._seeded = False
 
     def refresh(self) -> None:
         """Apply journal records written since (by this or another process); the
         first time, start from the submission graphs the base build already holds
-        (exported earlier), so a POST adds to them and a PUT replaces them."""
+        (exported earlier), which the records change."""
         with self._lock:
             if not self._seeded:
-                self._seed()
+                self.state.extend(submission_quads(self.dataset))
                 self._seeded = True
             self.replayer.catch_up(self.state)
-
-    def _seed(self) -> None:
-        if not self.dataset.exists():
-            return
-        fmt = ox.RdfFormat.TRIG if self.dataset.suffix == ".trig" else ox.RdfFormat.N_QUADS
-        self.state.extend(q for q in ox.parse(path=str(self.dataset), format=fmt)
-                          if isinstance(q.graph_name, ox.NamedNode)
-                          and q.graph_name.value.startswith(SUBMISSIONS_PREFIX))
 
     def graph_nt(self, graph: str) -> str | None:
         """N-Triples of a submission graph or the log graph; None when it does not exist."""
         self.refresh()
         with self._lock:
-            if not self.state.contains_named_graph(ox.NamedNode(graph)):
+            if not any(self.state.quads_for_pattern(None, None, None, ox.NamedNode(graph))):
                 return None
-            return _graph_nt(self.state, graph)
+            return self._dump(graph)
 
-    def commit(self, graph: str, change: Callable[[ox.Store], None], by: str) -> WriteResult:
-        """Apply ``change`` to a scratch copy of the submission graphs, guard the
-        result, and append it durably to the journal; WriteRefused otherwise."""
+    def _dump(self, graph: str) -> str:
+        return self.state.dump(format=ox.RdfFormat.N_TRIPLES,
+                               from_graph=ox.NamedNode(graph)).decode("utf-8")
+
+    def graph_lock(self, graph: str) -> threading.Lock:
+        """The lock writes to ``graph`` queue on in this process."""
+        with self._lock:
+            return self._graph_locks.setdefault(graph, threading.Lock())
+
+    def commit(self, graph: str, change: Change, by: Writer) -> WriteResult:
+        """Find ``graph``'s new content with ``change`` (given the journal size it must
+        start from), guard it, and append it durably; WriteRefused otherwise."""
         start = time.perf_counter()
         if submission_name(graph) is None:
             raise WriteRefused(403, f"<{graph}> is read-only: writes go only to submission "
                                     f"graphs <{SUBMISSIONS_PREFIX}NAME> (NAME: lower-case "
                                     "letters, digits and hyphens)")
-        with self.journal.locked():
-            self.refresh()
-            scratch = ox.Store()
-            with self._lock:  # a reader's refresh may not change the state meanwhile
-                scratch.extend(q for q in self.state
-                               if q.graph_name != ox.NamedNode(G_SUBMISSIONS_LOG))
-            before = _quads(scratch)
-            change(scratch)
-            after = _quads(scratch)
-            touched = {g for g in set(before) | set(after) if before.get(g) != after.get(g)}
-            others = sorted(g or "the default graph" for g in touched if g != graph)
-            if others:
-                raise WriteRefused(403, "a write may change only one submission graph "
-                                        f"(<{graph}>); it would also change: "
-                                        + ", ".join(others))
-            n_before = len(before.get(graph, ()))
-            entry = Graph()
-            if after.get(graph):
-                entry.parse(data=_graph_nt(scratch, graph), format="nt")
-                others_store = ox.Store()
-                others_store.extend(q for q in scratch if q.graph_name != ox.NamedNode(graph))
-                outcome = self._check(entry, others_store)
-                if not outcome.conforms:
-                    raise WriteRefused(409, "the submission graph would not conform",
-                                       outcome=outcome)
-            seq = self.journal.next_seq()
-            content = entry.serialize(format="nt", encoding="utf-8").decode("utf-8") \
-                if len(entry) else ""
-            record = Record(seq=seq, graph=graph, time=_now(), base=self._base(), by=by,
-                            content=content, log="", triples_before=n_before,
-                            triples_after=len(entry))
-            record.log = _log_triples(record)
-            self.journal.append(record)
-            self.refresh()
-        return WriteResult(graph, seq, by, n_before, len(entry), time.perf_counter() - start)
+        if not by.may_write(graph):
+            raise WriteRefused(403, f"the token '{by.name}' may not write <{graph}>: it may "
+                                    f"write {by.allowed()}")
+        with self.graph_lock(graph):
+            for _ in range(ATTEMPTS):
+                version = self.journal.size()
+                self.refresh()
+                with self._lock:
+                    before = _lines(self._dump(graph))
+                after = change(version)
+                checked = self._guard(graph, after)
+                record = self._record(graph, by.name, before, checked)
+                with self.journal.locked():  # held only to compare and append
+                    if self.journal.size() != version:
+                        continue  # another write landed meanwhile: find this one again
+                    record.seq = self.journal.next_seq()
+                    record.log = _log_triples(record)
+                    self.journal.append(record)
+                self.refresh()
+                return WriteResult(graph, record.seq, by.name, len(before), len(checked),
+                                   time.perf_counter() - start, len(checked - before),
+                                   len(before - checked))
+        raise WriteRefused(503, f"other writes kept changing the submission graphs while "
+                                f"this one was checked ({ATTEMPTS} times); retry",
+                           headers={"Retry-After": "1"})
 
-    def _check(self, entry: Graph, others: ox.Store) -> ValidationOutcome:
+    def _guard(self, graph: str, after: Graph | None) -> set[str]:
+        """Validate ``after`` with the other submission graphs; its N-Triples lines
+        (passages located, as stored) or WriteRefused 409 with the report."""
+        if after is None or not len(after):
+            return set()
+        others = ox.Store()
+        with self._lock:
+            others.extend(q for q in self.state
+                          if q.graph_name not in (ox.NamedNode(graph),
+                                                  ox.NamedNode(G_SUBMISSIONS_LOG)))
         try:
-            return checker_for(self.paths, self.dataset).check(entry, others=others)
+            outcome = checker_for(self.paths, self.dataset).check(after, others=others)
         except (OSError, BuildError) as exc:
             raise WriteRefused(503, f"validation is unavailable: {exc}") from exc
+        if not outcome.conforms:
+            raise WriteRefused(409, "the submission graph would not conform", outcome=outcome)
+        return _canonical(after)
+
+    def _record(self, graph: str, by: str, before: set[str], after: set[str]) -> Record:
+        """The journal record of the change ``before`` → ``after``: the triples added and
+        removed, or the whole graph when the change touches blank nodes."""
+        added, removed = after - before, before - after
+        record = Record(seq=0, graph=graph, time=_now(), base=self._base(), by=by, log="",
+                        triples_before=len(before), triples_after=len(after))
+        if _has_blank_node(added) or _has_blank_node(removed):
+            record.content = "".join(line + "\n" for line in sorted(after))
+        else:
+            record.added = "".join(line + "\n" for line in sorted(added))
+            record.removed = "".join(line + "\n" for line in sorted(removed))
+        return record
 
     def _base(self) -> str:
         try:
@@ -250,8 +251,13 @@ def _log_triples(record: Record) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's :class:`Writer` (the journal path is IACML_JOURNAL)."""
-    app.extensions["iacml.writer"] = Writer(
+    """Create the app's :class:`Submissions` (the journal path is IACML_JOURNAL); a
+    misconfigured token setting stops the app here, naming the setting."""
+    from server.tokens import parse_tokens
+
+    parse_tokens(app.config.get("IACML_WRITE_TOKEN", ""))
+    parse_tokens(app.config.get("IACML_ADMIN_TOKEN", ""), admin=True)
+    app.extensions["iacml.writer"] = Submissions(
         journal_path(app.config["IACML_JOURNAL"]),
         dataset_path(app.config["IACML_DATASET"]), ProjectPaths(PROJECT_ROOT))
 
@@ -261,22 +267,96 @@ def journal_path(value: str) -> Path:
     return dataset_path(value)
 
 
-def writer() -> Writer:
-    """The current app's writer."""
+def writer() -> Submissions:
+    """The current app's submission graphs."""
     return current_app.extensions["iacml.writer"]
 
 
-def check_writable(request: Request) -> str:
-    """Authorise a write on this app (remote backend: writes are off); the token name."""
+def check_writable(request: Any) -> Writer:
+    """Authorise a write on this app (remote backend: writes are off): the writer."""
+    from server.tokens import TokenRefused, authorise
+
     if current_app.config.get("IACML_BACKEND_URL"):
         raise WriteRefused(403, "writes are off with a remote backend (IACML_BACKEND_URL): "
                                 "this endpoint is read-only; write to the remote store itself")
-    return authorise(request, current_app.config.get("IACML_WRITE_TOKEN", ""))
+    try:
+        return authorise(request, current_app.config.get("IACML_WRITE_TOKEN", ""),
+                         current_app.config.get("IACML_ADMIN_TOKEN", ""))
+    except TokenRefused as exc:
+        raise WriteRefused(exc.status, exc.message, headers=exc.headers) from exc
 
 
-def refused(exc: WriteRefused, accept: str | None) -> Response:
+def _in_worker(job: dict[str, Any]) -> dict[str, Any]:
+    """Run a write's job in a query worker; WriteRefused for every failure."""
+    from server.pool import PoolUnavailable, QueryTimeout
+
+    limit = float(current_app.config["IACML_QUERY_TIMEOUT"])
+    try:
+        answer = current_app.extensions["iacml.backend"].run(job, limit)
+    except QueryTimeout as exc:
+        raise WriteRefused(503, f"the update was stopped: {exc} (IACML_QUERY_TIMEOUT)",
+                           headers={"Retry-After": "1"}) from exc
+    except PoolUnavailable as exc:
+        raise WriteRefused(503, f"the update could not be run: {exc}",
+                           headers={"Retry-After": "5"}) from exc
+    if answer.get("status") != 200:
+        raise WriteRefused(answer.get("status", 500), answer.get("message", "update failed"))
+    return answer
+
+
+def update_target(answer: dict[str, Any]) -> str:
+    """The one submission graph an update names, from the worker's reading of it."""
+    if answer["default_graph"]:
+        raise WriteRefused(403, "the default graph is read-only: name a submission graph "
+                                f"(GRAPH <{SUBMISSIONS_PREFIX}NAME> {{ ... }} or WITH <...>)")
+    if answer["everything"]:
+        raise WriteRefused(403, "the update writes every graph, or graphs chosen by a "
+                                "variable (CLEAR ALL, DROP NAMED, GRAPH ?g in a template): "
+                                "name the one submission graph it writes")
+    targets = answer["targets"]
+    read_only = [t for t in targets if submission_name(t) is None]
+    if read_only:
+        raise WriteRefused(403, "the update writes read-only graphs: "
+                                + ", ".join(f"<{g}>" for g in read_only)
+                                + f"; writes go only to <{SUBMISSIONS_PREFIX}NAME>")
+    if len(targets) != 1:
+        raise WriteRefused(400 if not targets else 403,
+                           "an update must write exactly one submission graph "
+                           f"(GRAPH <{SUBMISSIONS_PREFIX}NAME> or WITH <...>); it writes "
+                           f"{len(targets)}")
+    return targets[0]
+
+
+def run_update(update: str, by: Writer) -> WriteResult:
+    """Apply a checked SPARQL 1.1 Update (server.untrusted) to its submission graph,
+    guarded: read and evaluated in a query worker, never in this process."""
+    allow = current_app.config.get("IACML_SERVICE_ALLOWLIST", [])
+    planned = _in_worker({"op": "update", "update": update, "allow": allow, "plan_only": True})
+    graph = update_target(planned)
+
+    def change(version: int) -> Graph | None:
+        answer = _in_worker({"op": "update", "update": update, "allow": allow,
+                             "journal_end": version})
+        others = [g or "the default graph" for g in answer["changed"] if g != graph]
+        if others:
+            raise WriteRefused(403, f"a write may change only one submission graph (<{graph}>);"
+                                    " it would also change: " + ", ".join(sorted(others)))
+        if graph not in answer["changed"]:
+            current = writer().graph_nt(graph)
+            return Graph().parse(data=current, format="nt") if current else None
+        data = answer["graphs"][graph]
+        return Graph().parse(data=data, format="nt") if data else None
+
+    return writer().commit(graph, change, by)
+
+
+def refused(exc: WriteRefused, accept: str | None) -> Any:
     """The response to a refused write: the report for 409 (JSON summary by default,
     Turtle or JSON-LD by Accept), a plain-text message otherwise."""
+    from flask import Response
+
+    from iacml.pipeline import render_outcome
+
     if exc.outcome is not None:
         from server.validate import report_format
 
@@ -292,8 +372,10 @@ def refused(exc: WriteRefused, accept: str | None) -> Response:
                     content_type="text/plain; charset=utf-8")
 
 
-def accepted(result: WriteResult, status: int = 200) -> Response:
+def accepted(result: WriteResult, status: int = 200) -> Any:
     """The response to an accepted write: what it did, as JSON."""
+    from flask import jsonify
+
     response = jsonify({**result.as_dict(), "version": _version()})
     response.status_code = status
     return response
@@ -303,46 +385,3 @@ def _version() -> str:
     backend = current_app.extensions["iacml.backend"]
     served = getattr(backend, "data_version", None)
     return str(served()) if callable(served) else ""
-
-
-_UPDATE_STRIP = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                           r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
-
-
-def update_target(update: str) -> str:
-    """The one submission graph a SPARQL update names (WriteRefused otherwise):
-    an update that names a read-only graph, LOADs or calls a SERVICE is refused."""
-    text = _UPDATE_STRIP.sub(" ", update)
-    if re.search(r"\b(LOAD|SERVICE)\b", re.sub(r"<[^>\s]*>", " ", text), re.IGNORECASE):
-        raise WriteRefused(403, "LOAD and SERVICE are not allowed in a write")
-    iris = set(re.findall(r"<([^>\s]*)>", text))
-    iris |= {_GRAPH_NS + local for local in re.findall(r"\bgraph:([\w/-]+)", text)}
-    graphs = {i for i in iris if i.startswith(_GRAPH_NS)}
-    read_only = sorted(g for g in graphs if submission_name(g) is None)
-    if read_only:
-        raise WriteRefused(403, "the update names read-only graphs: "
-                                + ", ".join(f"<{g}>" for g in read_only)
-                                + f"; writes go only to <{SUBMISSIONS_PREFIX}NAME>")
-    if len(graphs) != 1:
-        raise WriteRefused(400 if not graphs else 403,
-                           "an update must name exactly one submission graph "
-                           f"(GRAPH <{SUBMISSIONS_PREFIX}NAME> or WITH <...>); it names "
-                           f"{len(graphs)}")
-    return graphs.pop()
-
-
-def run_update(update: str, by: str) -> WriteResult:
-    """Apply a SPARQL 1.1 Update to its submission graph, guarded."""
-    from server.results import PREFIXES
-
-    graph = update_target(update)
-
-    def change(store: ox.Store) -> None:
-        try:
-            store.update(update, prefixes=PREFIXES)
-        except SyntaxError as exc:
-            raise WriteRefused(400, f"SPARQL update syntax error: {exc}") from exc
-        except OSError as exc:
-            raise WriteRefused(400, f"the update failed: {exc}") from exc
-
-    return writer().commit(graph, change, by)

@@ -140,7 +140,7 @@ def test_lookups_are_counted_and_see_accepted_writes(dataset_path: Path,
         accept = {"Accept": "application/sparql-results+json"}
         before = client.get("/sparql", query_string=lookup, headers=accept).get_json()
         put = client.put("/graph", query_string={"graph": "https://w3id.org/iacml/graph/"
-                                                          "submissions/lookup"},
+                                                          "submissions/t-lookup"},
                          data=entry.read_bytes(),
                          headers={"Authorization": "Bearer tok",
                                   "Content-Type": "text/turtle"})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 TOKEN = "cache-test-token"
-GRAPH = "https://w3id.org/iacml/graph/submissions/cache-test"
+GRAPH = "https://w3id.org/iacml/graph/submissions/curator-cache"
 JSON = {"Accept": "application/sparql-results+json"}
 QUERY = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
 

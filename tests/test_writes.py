@@ -98,7 +98,7 @@ def insert(graph: str, *triples: str) -> str:
 # ---------------- writes off, tokens ----------------
 
 def test_every_write_is_refused_without_a_configured_token(readonly) -> None:
-    graph = SUB + "off"
+    graph = SUB + "alice-off"
     update = insert(graph, f'<{COOP}> <{RDFS.comment}> "x" .')
     answers = [
         readonly.post("/sparql", data={"update": update}, headers=AUTH),
@@ -114,7 +114,7 @@ def test_every_write_is_refused_without_a_configured_token(readonly) -> None:
 
 
 def test_missing_token_is_401_and_wrong_token_403(client) -> None:
-    graph = SUB + "auth"
+    graph = SUB + "alice-auth"
     missing = put(client, graph, entry(), {"Content-Type": "text/turtle"})
     assert missing.status_code == 401
     assert missing.headers["WWW-Authenticate"].startswith("Bearer")
@@ -131,7 +131,7 @@ def test_missing_token_is_401_and_wrong_token_403(client) -> None:
 # ---------------- accepted writes ----------------
 
 def test_valid_put_is_visible_to_the_next_query_in_every_worker(client) -> None:
-    graph = SUB + "visible"
+    graph = SUB + "alice-visible"
     resp = put(client, graph, entry())
     assert resp.status_code == 201, resp.data
     body = resp.get_json()
@@ -146,7 +146,7 @@ def test_valid_put_is_visible_to_the_next_query_in_every_worker(client) -> None:
 
 
 def test_valid_update_is_visible_and_logged(client) -> None:
-    graph = SUB + "update"
+    graph = SUB + "alice-update"
     assert put(client, graph, entry()).status_code == 201
     before = count(client, graph)
     update = insert(graph, f'<{COOP}> <{RDFS.comment}> "added by an update" .')
@@ -171,7 +171,7 @@ def test_valid_update_is_visible_and_logged(client) -> None:
 # ---------------- the guard ----------------
 
 def test_violating_write_is_409_with_the_report_and_changes_nothing(client, journal) -> None:
-    graph = SUB + "guarded"
+    graph = SUB + "alice-guarded"
     assert put(client, graph, entry()).status_code == 201
     before, size = count(client, graph), journal.stat().st_size
     resp = put(client, graph, violating())
@@ -189,7 +189,7 @@ def test_violating_write_is_409_with_the_report_and_changes_nothing(client, jour
 
 
 def test_a_write_must_pass_the_quote_check_and_qc(client) -> None:
-    graph = SUB + "quotes"
+    graph = SUB + "alice-quotes"
     misquoted = entry().replace(b"August 27 \xe2\x80\x93 31, 2018", b"August 27 - 31, 2018")
     resp = put(client, graph, misquoted)
     assert resp.status_code == 409
@@ -216,7 +216,7 @@ def test_read_only_graphs_cannot_be_written(client) -> None:
 
 
 def test_delete_drops_a_submission_graph(client) -> None:
-    graph = SUB + "dropped"
+    graph = SUB + "alice-dropped"
     assert put(client, graph, entry()).status_code == 201
     assert client.delete("/graph", query_string={"graph": graph}, headers=AUTH).status_code == 200
     assert count(client, graph) == 0
@@ -227,7 +227,7 @@ def test_delete_drops_a_submission_graph(client) -> None:
 def test_concurrent_writers_apply_exactly_the_valid_writes(client, app) -> None:
     """8 threads × 20 updates to one graph, every fifth violating: the graph ends with
     exactly the comments of the accepted writes (no write lost, none half-applied)."""
-    graph = SUB + "concurrent"
+    graph = SUB + "alice-concurrent"
     assert put(client, graph, entry()).status_code == 201
     statuses: dict[str, int] = {}
     lock = threading.Lock()
@@ -274,17 +274,17 @@ def test_a_torn_last_line_is_ignored_and_cut_by_the_next_append(tmp_path: Path) 
     journal = Journal(tmp_path / "journal.jsonl")
     triple = '<urn:x:s> <urn:x:p> "o" .\n'
     with journal.locked():
-        journal.append(_record(1, SUB + "a", triple))
+        journal.append(_record(1, SUB + "alice-a", triple))
     whole = journal.path.read_bytes()
-    torn = _record(2, SUB + "b", triple * 1000).to_line()[:5000]
+    torn = _record(2, SUB + "alice-b", triple * 1000).to_line()[:5000]
     with journal.path.open("ab") as handle:  # what a crash in the middle of a write leaves
         handle.write(torn)
     records, offset = read_lines(journal.path)
     assert [r["seq"] for r in records] == [1] and offset == len(whole)
     with journal.locked():
-        journal.append(_record(2, SUB + "c", triple))
+        journal.append(_record(2, SUB + "alice-c", triple))
     records, _ = read_lines(journal.path)
-    assert [(r["seq"], r["graph"]) for r in records] == [(1, SUB + "a"), (2, SUB + "c")]
+    assert [(r["seq"], r["graph"]) for r in records] == [(1, SUB + "alice-a"), (2, SUB + "alice-c")]
     assert all(json.loads(line) for line in journal.path.read_bytes().splitlines())
 
 
@@ -292,13 +292,13 @@ def test_a_torn_last_line_is_ignored_and_cut_by_the_next_append(tmp_path: Path) 
 
 @pytest.fixture()
 def submitted(client) -> list[str]:
-    """The submission graphs served now; at least "exported" (written here) and
-    "exported-gone" (written, then dropped)."""
-    graph = SUB + "exported"
+    """The submission graphs served now; at least "alice-exported" (written here) and
+    "alice-exported-gone" (written, then dropped)."""
+    graph = SUB + "alice-exported"
     assert put(client, graph, entry()).status_code in (200, 201)
     update = insert(graph, f'<{COOP}> <{RDFS.comment}> "added by an update" .')
     assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 200
-    gone = SUB + "exported-gone"
+    gone = SUB + "alice-exported-gone"
     assert put(client, gone, entry()).status_code in (200, 201)
     assert client.delete("/graph", query_string={"graph": gone}, headers=AUTH).status_code == 200
     query = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
@@ -314,7 +314,7 @@ def test_export_writes_submission_files_and_rotates_the_journal(client, journal:
     from iacml.export import export_submissions
     from iacml.pipeline.parse import graph_for_file, parse_turtle
 
-    graph = SUB + "exported"
+    graph = SUB + "alice-exported"
     served = client.get("/graph", query_string={"graph": graph},
                         headers={"Accept": "application/n-triples"})
     assert served.status_code == 200
@@ -322,13 +322,13 @@ def test_export_writes_submission_files_and_rotates_the_journal(client, journal:
     copy.write_bytes(journal.read_bytes())
     out = tmp_path / "ttl"
     out.mkdir()
-    (out / "submission-exported-gone.ttl").write_text("# exported before the DELETE\n")
+    (out / "submission-alice-exported-gone.ttl").write_text("# exported before the DELETE\n")
     files = export_submissions(copy, out)
-    target = out / "submission-exported.ttl"
+    target = out / "submission-alice-exported.ttl"
     assert target in files
     assert sorted(p.name for p in out.glob("*.ttl")) == sorted(
         f"submission-{g.removeprefix(SUB)}.ttl" for g in submitted)
-    assert not (out / "submission-exported-gone.ttl").exists()
+    assert not (out / "submission-alice-exported-gone.ttl").exists()
     assert str(graph_for_file(target)) == graph
     exported = parse_turtle(target)
     assert to_isomorphic(exported) == to_isomorphic(Graph().parse(data=served.data.decode(),
@@ -363,7 +363,7 @@ def test_a_rebuild_with_the_exported_files_serves_the_same_graph(client, journal
     assert report.violations == 0
     built = ox.Store()
     built.bulk_load(path=str(paths.dataset_nq), format=ox.RdfFormat.N_QUADS)
-    assert SUB + "exported" in submitted
+    assert SUB + "alice-exported" in submitted
     for graph in submitted:
         served = client.get("/graph", query_string={"graph": graph},
                             headers={"Accept": "application/n-triples"})
@@ -382,7 +382,7 @@ def test_export_command_without_rotation(journal: Path, tmp_path: Path, capsys,
     out = tmp_path / "ttl"
     assert main(["export-submissions", "--journal", str(copy), "--out", str(out),
                  "--no-rotate"]) == 0
-    assert (out / "submission-exported.ttl").exists()
-    assert "submission-exported.ttl" in capsys.readouterr().out
+    assert (out / "submission-alice-exported.ttl").exists()
+    assert "submission-alice-exported.ttl" in capsys.readouterr().out
     assert copy.read_bytes() == journal.read_bytes()  # not rotated
     assert not list(tmp_path.glob("journal-*.exported"))

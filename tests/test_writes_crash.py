@@ -65,7 +65,7 @@ def journal(tmp_path: Path) -> Path:
 
 def test_an_acknowledged_write_survives_kill_9(journal: Path) -> None:
     server = start(journal)
-    graph = SUB + "durable"
+    graph = SUB + "crash-durable"
     resp = requests.put(server.base + "/graph", params={"graph": graph}, headers=HEADERS,
                         data=(FIXTURES / "valid-cooperation.ttl").read_bytes(), timeout=120)
     assert resp.status_code == 201, resp.text
@@ -82,7 +82,7 @@ def test_an_acknowledged_write_survives_kill_9(journal: Path) -> None:
 def test_a_write_killed_midway_is_all_or_nothing(journal: Path, delay: float) -> None:
     """A 2 MB write (about 5 s here: parse, validate, append) killed after ``delay``."""
     server = start(journal)
-    graph = SUB + "large"
+    graph = SUB + "crash-large"
     comments = 20000
     body = big_entry(comments)
     answered: list[int] = []
@@ -112,7 +112,7 @@ def test_a_write_killed_midway_is_all_or_nothing(journal: Path, delay: float) ->
 def test_a_torn_journal_line_is_never_applied(journal: Path) -> None:
     """What a crash in the middle of the journal append leaves: part of a line."""
     server = start(journal)
-    graph = SUB + "torn"
+    graph = SUB + "crash-torn"
     resp = requests.put(server.base + "/graph", params={"graph": graph}, headers=HEADERS,
                         data=(FIXTURES / "valid-cooperation.ttl").read_bytes(), timeout=120)
     assert resp.status_code == 201
