@@ -67,8 +67,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     _configure_logging()
 
+    from server.sandbox import zygote_args
+
+    network = zygote_args(app.config["IACML_WORKER_NETWORK"],
+                          app.config["IACML_SERVICE_ALLOWLIST"])
     if app.config["IACML_BACKEND_URL"]:
-        backend: LocalBackend | RemoteBackend = RemoteBackend(app.config["IACML_BACKEND_URL"])
+        backend: LocalBackend | RemoteBackend = RemoteBackend(app.config["IACML_BACKEND_URL"],
+                                                              network)
     else:
         dataset = settings.dataset_path(app.config["IACML_DATASET"])
         from server.writes import journal_path
@@ -76,7 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"],
                                str(journal_path(app.config["IACML_JOURNAL"])),
                                app.config["IACML_LOOKUPS_IN_PROCESS"],
-                               app.config["IACML_QUERY_MEMORY_MB"])
+                               app.config["IACML_QUERY_MEMORY_MB"], network)
     # The dataset loads in the zygote process while this one imports the blueprints.
     backend.begin()
     atexit.register(backend.close)

@@ -26,8 +26,9 @@ class LocalBackend:
     name = "embedded"
 
     def __init__(self, dataset: str, workers: int, journal: str | None = None,
-                 lookups_in_process: bool = True, memory_mib: float = 0.0) -> None:
-        self.pool = QueryPool(dataset, workers, journal, memory_mib)
+                 lookups_in_process: bool = True, memory_mib: float = 0.0,
+                 zygote_args: tuple[str, ...] = ()) -> None:
+        self.pool = QueryPool(dataset, workers, journal, memory_mib, zygote_args)
         self.dataset = Path(dataset)
         self.journal = Path(journal) if journal else None
         self.lookups = LocalLookups(dataset, journal) if lookups_in_process else None
@@ -117,9 +118,9 @@ class RemoteBackend:
 
     name = "remote"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, zygote_args: tuple[str, ...] = ()) -> None:
         self.url = url
-        self.checker = QueryPool(None, 1)
+        self.checker = QueryPool(None, 1, zygote_args=zygote_args)
         self.session = requests.Session()
 
     def start(self) -> None:

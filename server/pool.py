@@ -96,10 +96,11 @@ class QueryPool:
     """Pool of ``size`` workers forked from a zygote holding the dataset at ``dataset``."""
 
     def __init__(self, dataset: str | None, size: int = 2, journal: str | None = None,
-                 memory_mib: float = 0.0) -> None:
+                 memory_mib: float = 0.0, zygote_args: tuple[str, ...] = ()) -> None:
         self.dataset = dataset
         self.memory_mib = memory_mib  # cap on what one query adds to its worker; 0: none
         self.journal = journal
+        self.zygote_args = zygote_args  # the workers' network (server.sandbox.zygote_args)
         self.size = max(1, size)
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._fork_lock = threading.Lock()
@@ -141,7 +142,7 @@ class QueryPool:
         self._zygote = subprocess.Popen(
             [sys.executable, "-m", "server.zygote", self.dataset or "",
              "--fd", str(theirs.fileno())]
-            + (["--journal", self.journal] if self.journal else []),
+            + (["--journal", self.journal] if self.journal else []) + list(self.zygote_args),
             pass_fds=[theirs.fileno()], env=env, cwd=str(PROJECT_ROOT))
         theirs.close()
         self._ctrl = ours

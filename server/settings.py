@@ -236,6 +236,14 @@ SETTINGS += (
             "FILTER, VALUES, GRAPH, SERVICE, EXISTS, IN, and the characters { ( | & = < > "
             "+ - * / ! ^), counted by the same lexer: each may add a level to the tree "
             "pyoxigraph walks recursively (6,700 UNIONs in a row crash it). More get 400."),
+    Setting("IACML_WORKER_NETWORK", "isolated", str,
+            "'isolated': the query workers (which parse and evaluate every query, update "
+            "and entry) run in a network namespace of their own, reaching only the "
+            "endpoints of IACML_SERVICE_ALLOWLIST through a relay; if the kernel refuses "
+            "(no user namespaces), they do not start and queries get 503 naming this "
+            "setting. 'host': they share the server's network (the SPARQL checks still "
+            "refuse LOAD and SERVICE off the allow-list, but a parser differential "
+            "could reach anything)."),
     Setting("IACML_ADMIN_TOKEN", "", str,
             "Admin tokens, as name:token pairs: each may write every submission graph "
             "(graph/submissions/*), as IACML_WRITE_TOKEN's tokens write their own.",

@@ -7,6 +7,7 @@ when a query passes the time limit: nothing it holds needs saving.
 
 from __future__ import annotations
 
+import os
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -70,7 +71,7 @@ def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
         _JOURNAL.catch_up(store, job["journal_end"])
     op = job.get("op", "query")
     if op == "ping":
-        return {"status": 200, "triples": len(store)}
+        return {"status": 200, "triples": len(store), "pid": os.getpid()}
     if op == "counts":
         counts = {}
         for solution in store.query(COUNT_QUERY):
@@ -103,6 +104,8 @@ def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
         return {"status": 400, "message": f"SPARQL syntax error: {exc}"}
     except RuntimeError as exc:  # evaluation refused: an unsupported function, ...
         return {"status": 400, "message": f"the query cannot be evaluated: {exc}"}
+    except OSError as exc:  # a SERVICE endpoint that could not be reached or answered
+        return {"status": 502, "message": f"a SERVICE endpoint failed: {exc}"}
 
 
 def _kind(answer: object) -> str:

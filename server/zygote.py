@@ -19,7 +19,7 @@ import socket
 import sys
 from multiprocessing.connection import Connection
 
-from server import querytext, worker
+from server import querytext, sandbox, worker
 
 
 def _child(job_fd: int, ctrl: socket.socket, store: object) -> None:
@@ -61,9 +61,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dataset", nargs="?", default="")
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--journal", default="")
+    parser.add_argument("--network", choices=("isolated", "host"), default="isolated")
+    parser.add_argument("--allow", action="append", default=[],
+                        help="an endpoint the workers may reach (IACML_SERVICE_ALLOWLIST)")
     args = parser.parse_args(argv)
     ctrl = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if args.network == "isolated":  # before loading anything: no thread may run yet
+        try:
+            sandbox.isolate(args.allow)
+        except (sandbox.SandboxError, OSError) as exc:
+            ctrl.sendall(f"error cannot isolate the query workers from the network: {exc} "
+                         "(IACML_WORKER_NETWORK=host runs them unisolated)".replace("\n", " ")
+                         .encode() + b"\n")
+            return 1
     try:
         store = worker.load_store(args.dataset or None)
         worker.follow_journal(args.journal or None, store)  # forked workers start current

@@ -13,14 +13,18 @@ import socket
 import threading
 from types import TracebackType
 
-ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: application/ld+json\r\nContent-Length: 2\r\n"
-          b"Connection: close\r\n\r\n{}")
+JSON_LD = ("application/ld+json", b"{}")
+NO_SOLUTIONS = ("application/sparql-results+json", b'{"head": {"vars": []}, "results": '
+                                                   b'{"bindings": [{}]}}')
 
 
 class Listener:
     """A TCP listener on 127.0.0.1 that records each connection's first bytes."""
 
-    def __init__(self) -> None:
+    def __init__(self, answer: tuple[str, bytes] = JSON_LD) -> None:
+        media_type, body = answer
+        self.answer = (f"HTTP/1.1 200 OK\r\nContent-Type: {media_type}\r\nContent-Length: "
+                       f"{len(body)}\r\nConnection: close\r\n\r\n").encode() + body
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -44,7 +48,7 @@ class Listener:
                 conn.settimeout(2)
                 try:
                     self.seen.append(conn.recv(4096) or b"(connected, sent nothing)")
-                    conn.sendall(ANSWER)
+                    conn.sendall(self.answer)
                 except OSError:
                     self.seen.append(b"(connected)")
 
