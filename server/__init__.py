@@ -97,7 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["iacml.results"] = ResultCache(app.config["IACML_RESULT_CACHE_BYTES"])
     app.extensions["iacml.yasgui_version"] = _yasgui_version()
 
-    from server import gsp, limits, ops, sparql, ui, writes
+    from server import gsp, htmlsafety, limits, ops, sparql, ui, writes
 
     limits.init_app(app)  # URL and body limits before any route (414, 413, 400)
 
@@ -108,6 +108,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(gsp.bp)  # guarded writes (issue 9)
     writes.init_app(app)
     ops.init_app(app)
+    htmlsafety.init_app(app)  # links only to http(s)/mailto; CSP and friends on every page
     backend.wait_ready()
     if share:
         mark_ready(share)

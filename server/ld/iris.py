@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from flask import current_app
 
+from server.htmlsafety import safe_href
+
 DEFAULT_BASE = "https://w3id.org/iacml/"
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -83,6 +85,7 @@ def curie(iri: str) -> str:
     return f"{best[0]}:{iri[len(best[1]):]}"
 
 
-def href(iri: str) -> str:
-    """Where a link to ``iri`` goes: the local page of a project IRI, else the IRI."""
-    return local_href(iri) or iri
+def href(iri: str) -> str | None:
+    """Where a link to ``iri`` goes: the local page of a project IRI, else the IRI itself
+    if it is http, https or mailto; None (shown as text, never a link) otherwise."""
+    return local_href(iri) or safe_href(iri)

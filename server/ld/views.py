@@ -7,7 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.ld.describe import Description, Passage
-from server.ld.iris import base, curie, href
+from server.ld.iris import base, curie, href, local_href
 from server.ld.labels import RDF_TYPE, LabelIndex
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -18,7 +18,8 @@ def term_view(term: ox.Term, index: LabelIndex, langs: tuple[str, ...]) -> dict[
     """A term as the templates show it: label, link, and literal details."""
     if isinstance(term, ox.NamedNode):
         return {"kind": "iri", "iri": term.value, "href": href(term.value),
-                "label": index.label(term.value, langs), "local": href(term.value) != term.value}
+                "label": index.label(term.value, langs),
+                "local": local_href(term.value) is not None}
     if isinstance(term, ox.BlankNode):
         return {"kind": "bnode", "id": term.value, "label": "(statement)"}
     if isinstance(term, ox.Literal):

@@ -19,6 +19,18 @@ function html(tag, text, parent) {
   return node;
 }
 
+function svgLink(href, parent) {
+  // an activity or place whose IRI is not http(s) has no href (server/htmlsafety.py):
+  // it is drawn, not linked
+  return href ? el("a", {href: href}, parent) : el("g", {}, parent);
+}
+
+function listLink(label, href, parent) {
+  const node = html(href ? "a" : "span", label, parent);
+  if (href) node.href = href;
+  return node;
+}
+
 function toTime(value) {
   // xsd:date, gYearMonth or gYear -> ms (start of the period)
   const parts = value.split("-").map(Number);
@@ -58,7 +70,7 @@ async function iacmlTimeline(holder) {
   const groups = data.items.map((item, n) => {
     const g = el("g", {class: "timeline-item", "data-iri": item.iri,
       "data-cycles": item.cycles.join(" "), "data-countries": item.countries.join(" ")}, svg);
-    const a = el("a", {href: item.href}, g);
+    const a = svgLink(item.href, g);
     const cy = top + n * rowH;
     const sx = x(toTime(item.start));
     const ex = item.end ? Math.max(sx + 6, x(toTime(item.end))) : sx + 6;
@@ -67,8 +79,7 @@ async function iacmlTimeline(holder) {
       `${item.dates.join(" / ")}  ${item.label}`;
     el("title", {}, g).textContent = `${item.label} (${item.dates.join(" / ")})`;
     const li = html("li", undefined, list);
-    const link = html("a", item.label, li);
-    link.href = item.href;
+    listLink(item.label, item.href, li);
     li.appendChild(document.createTextNode(" — " + item.dates.join(" / ")));
     li.dataset.cycles = g.dataset.cycles; li.dataset.countries = g.dataset.countries;
     return [g, li];
@@ -116,12 +127,12 @@ async function iacmlMap(holder) {
   const list = document.getElementById("map-list");
   data.places.forEach(p => {
     const li = html("li", undefined, list);
-    const link = html("a", p.label, li); link.href = p.href;
+    listLink(p.label, p.href, li);
     li.appendChild(document.createTextNode(` (${p.kind}) — ${p.activities.length} activit${p.activities.length === 1 ? "y" : "ies"}` +
       (p.point ? (p.point.approximate ? " — drawn at its capital" : "") : " — no coordinates")));
     if (!p.point) return;
     const g = el("g", {class: "map-marker", "data-iri": p.iri}, svg);
-    const a = el("a", {href: p.href}, g);
+    const a = svgLink(p.href, g);
     const r = 4 + Math.sqrt(p.activities.length) * 2;
     el("circle", {cx: x(p.point.lon), cy: y(p.point.lat), r,
       fill: p.point.approximate ? "none" : "#d62728", stroke: "#a11", "stroke-width": 2,
@@ -130,4 +141,10 @@ async function iacmlMap(holder) {
     el("title", {}, g).textContent = `${p.label}: ${p.activities.map(v => v.label).join("; ")}`;
   });
   holder.dataset.ready = "true";
+}
+
+// started from here, not from an inline script, which the Content-Security-Policy forbids
+for (const [id, draw] of [["timeline", iacmlTimeline], ["map", iacmlMap]]) {
+  const holder = document.getElementById(id);
+  if (holder) draw(holder);
 }
