@@ -97,6 +97,14 @@ def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
         prefixes = results.PREFIXES if facts.has_prefixed_name else None
         answer = store.query(query, base_iri=job.get("base_iri"), prefixes=prefixes,
                              **dataset_options(job, facts.has_dataset_clause))
+        if facts.has_variable_like_iri and not querytext.same_tokens(
+                query, lambda text: ox.Store().query(text, base_iri=job.get("base_iri"),
+                                                     prefixes=results.PREFIXES)):
+            return {"status": 400, "message": "SPARQL syntax error: an IRI that starts like a "
+                                              "variable (<?...>) stands where no IRI may "
+                                              "(SPARQL reads the longest token, so <?a&&?b> "
+                                              "is one IRI); for a comparison, put spaces "
+                                              "around '<'"}
         if op == "check":
             return {"status": 200, "kind": _kind(answer)}
         return serialise(answer, job["formats"], job["row_cap"])
