@@ -30,6 +30,7 @@ from iacml.entries import EntryParseError, graph_of_ntriples
 from server.untrusted.nesting import (
     TooDeep,
     TooManyOperators,
+    fits_blindly,
     json_depth,
     sparql_or_turtle_depth,
 )
@@ -90,8 +91,9 @@ def check_depth(text: str, syntax: str, limits: Limits) -> None:
         elif syntax in _XML_FORMATS:
             check_xml(text, limits.max_nesting, limits.max_entry_bytes)
         else:
-            sparql_or_turtle_depth(text, limits.max_nesting,
-                                   limits.max_operators if syntax == "sparql" else None)
+            operators = limits.max_operators if syntax == "sparql" else None
+            if not fits_blindly(text, limits.max_nesting, operators):
+                sparql_or_turtle_depth(text, limits.max_nesting, operators)
     except TooDeep as exc:
         raise Refused(400, f"the text is nested more than {exc.limit} levels (line "
                            f"{exc.line}; IACML_MAX_NESTING): flatten it", exc.line) from exc
