@@ -65,7 +65,8 @@ def entry_ntriples(data: bytes, fmt: str) -> bytes:
                     f"cannot parse as {fmt}: the relative IRI <{iri[len(NO_BASE):]}> has "
                     "no base; write the full IRI, or declare a base (@base in Turtle, "
                     "@base in a JSON-LD context, xml:base in RDF/XML)")
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return written or b""  # (pyoxigraph gives None only when asked to write to a file)
 
 
 def graph_of_ntriples(data: bytes, fmt: str = "nt") -> Graph:

@@ -48,7 +48,8 @@ def export_submissions(journal_path: Path, out_dir: Path, rotate: bool = True,
         touched = {r["graph"] for r in records}
         store = ox.Store()
         store.extend(q for q in submission_quads(dataset or ProjectPaths.default().dataset_nq)
-                     if q.graph_name.value in touched)
+                     if isinstance(q.graph_name, ox.NamedNode)
+                     and q.graph_name.value in touched)
         Replayer(journal.path).catch_up(store)
         out_dir.mkdir(parents=True, exist_ok=True)
         for graph in sorted(touched):

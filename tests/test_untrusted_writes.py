@@ -47,7 +47,7 @@ def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(dataset_path: Path, journal: Path) -> Iterator[Flask]:
-    """alice and bob write their own graphs; curator is an admin."""
+    """The app: alice and bob write their own graphs; curator is an admin."""
     application = _app(dataset_path, journal)
     yield application
     application.extensions["iacml.backend"].close()
