@@ -6,7 +6,6 @@ What is read is checked by :mod:`iacml.pipeline` (``iacml validate``,
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,12 +20,15 @@ FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads",
 
 
 class EntryParseError(BuildError):
-    """An entry that does not parse: the parser's message and, where known, the line."""
+    """An entry that does not parse: the parser's message and, where known, the line
+    and column."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None,
+                 column: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.column = column
 
 
 #: rdflib-style format name of an entry → pyoxigraph's parser.
@@ -52,10 +54,8 @@ def entry_ntriples(data: bytes, fmt: str) -> bytes:
     try:
         quads = list(ox.parse(data, format=_OX_FORMATS[fmt], base_iri=NO_BASE))
     except (SyntaxError, ValueError) as exc:
-        text = " ".join(str(exc).split())[:500]
-        line = re.search(r"\bline (\d+)", text)
-        raise EntryParseError(f"cannot parse as {fmt}: {text}",
-                              int(line.group(1)) if line else None) from exc
+        line, column, reason = _placed(exc, data)
+        raise EntryParseError(f"cannot parse as {fmt}: {reason}", line, column) from exc
     triples = [q.triple for q in quads]
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object):
@@ -67,6 +67,19 @@ def entry_ntriples(data: bytes, fmt: str) -> bytes:
                     "@base in a JSON-LD context, xml:base in RDF/XML)")
     written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     return written or b""  # (pyoxigraph gives None only when asked to write to a file)
+
+
+#: pyoxigraph's words for a JSON-LD context given by URL, and what they mean here.
+_REMOTE_CONTEXT = "No LoadDocumentCallback has been set to load remote contexts"
+
+
+def _placed(exc: Exception, data: bytes) -> tuple[int | None, int | None, str]:
+    """(line, column, reason) of a pyoxigraph parse error (by the pipeline's one rule)."""
+    line, column, reason = syntax_error(exc, data)
+    if _REMOTE_CONTEXT in reason:
+        reason = ("a remote @context (a URL, in a list, an @import or a scoped context) is "
+                  "never fetched: put the context inline in the entry")
+    return line, column, reason
 
 
 def graph_of_ntriples(data: bytes, fmt: str = "nt") -> Graph:
@@ -103,8 +116,5 @@ def parse_entry(path: Path) -> Graph:
     try:
         return parse_entry_data(data, fmt)
     except EntryParseError as exc:
-        if exc.__cause__ is None:
-            raise EntryParseError(f"{shown(path)}: {exc.message}", exc.line) from exc
-        line, column, reason = syntax_error(exc.__cause__, data)
-        where = ":".join(str(x) for x in (shown(path), line or exc.line, column) if x)
-        raise EntryParseError(f"{where}: cannot parse as {fmt}: {reason}", line) from exc
+        where = ":".join(str(x) for x in (shown(path), exc.line, exc.column) if x)
+        raise EntryParseError(f"{where}: {exc.message}", exc.line, exc.column) from exc

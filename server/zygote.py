@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import signal
 import socket
 import sys
+import threading
 from multiprocessing.connection import Connection
 
 from server import querytext, sandbox, worker
@@ -28,35 +28,26 @@ def _child(job_fd: int, ctrl: socket.socket, store: object) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        worker.serve(Connection(job_fd), store)  # type: ignore[arg-type]
+        # every job runs on one thread with a stack of a known size (see above)
+        threading.stack_size(WORKER_STACK_BYTES)
+        jobs = threading.Thread(target=worker.serve, args=(Connection(job_fd), store),
+                                name="iacml-worker")
+        jobs.start()
+        jobs.join()
     finally:
         os._exit(0)
 
 
-#: Stack of the zygote's main thread, on which every worker parses and evaluates.
-#: pyoxigraph recurses once per level of nesting and per operator in a row (about 3 KiB
-#: each, 10 KiB for EXISTS): 256 MiB keeps the deepest text the lexer lets through
-#: (IACML_MAX_NESTING, IACML_MAX_OPERATORS) tens of times below an overflow, whatever
-#: the stack the server was started with. Only the pages a query touches are used.
+#: Stack of the thread on which every worker parses and evaluates. pyoxigraph recurses
+#: once per level of nesting and per operator in a row (about 3 KiB each, 10 KiB for
+#: EXISTS): 256 MiB keeps the deepest text the lexer lets through (IACML_MAX_NESTING,
+#: IACML_MAX_OPERATORS) tens of times below an overflow, whatever stack size the
+#: server was started with. It is address space: only the pages a query touches are used.
 WORKER_STACK_BYTES = 256 << 20
-
-
-def _ensure_stack() -> None:
-    """Raise the stack limit to WORKER_STACK_BYTES and start again (the main thread's
-    stack is laid out when the program starts) unless it is at least that already."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
-    target = WORKER_STACK_BYTES if hard == resource.RLIM_INFINITY else \
-        min(WORKER_STACK_BYTES, hard)
-    if soft == resource.RLIM_INFINITY or soft >= target:
-        return
-    resource.setrlimit(resource.RLIMIT_STACK, (target, hard))
-    os.execv(sys.executable, [sys.executable, "-m", "server.zygote", *sys.argv[1:]])
 
 
 def main(argv: list[str] | None = None) -> int:
     """Load the dataset, report, then fork workers on request until the socket closes."""
-    if argv is None:
-        _ensure_stack()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dataset", nargs="?", default="")
     parser.add_argument("--fd", type=int, required=True)

@@ -17,11 +17,15 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from server import settings
 from server.untrusted.nesting import (
     TooDeep,
     TooManyOperators,
+    fits_blindly,
     json_depth,
     sparql_or_turtle_depth,
 )
@@ -83,6 +87,15 @@ def test_strings_and_comments_do_not_count_but_iris_do() -> None:
         sparql_or_turtle_depth("SELECT * {\n" + "{" * 40 + "}" * 40 + "}", LIMIT)
     assert raised.value.line == 2
     assert json_depth('{"a": "[[[[[[", "b": [[1]]}', 10) == 3
+
+
+@examples(max_examples=300, deadline=None, database=None)
+@given(st.text(alphabet="{}()[]<>!^+-|&=*/?x \"'#\nUNIONoptial:", max_size=200))
+def test_the_blind_count_never_lets_through_what_the_lexer_refuses(text: str) -> None:
+    """The door skips the lexer when a blind count of every bracket, operator and
+    keyword fits: that count must bound what the lexer would find."""
+    if fits_blindly(text, 8, 12):
+        assert sparql_or_turtle_depth(text, 8, 12) <= 8  # and TooManyOperators not raised
 
 
 # ---------------- the findings, through /sparql and /validate ----------------

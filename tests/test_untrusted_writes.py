@@ -200,3 +200,39 @@ def test_a_journal_written_before_deltas_still_replays(dataset_path: Path,
         None, None, None, ox.NamedNode(SUB + "alice-before"))}
     assert replayed == {line for line in served.splitlines() if line}
     assert sum(1 for line in replayed if "added" in line) == 2
+
+
+# ---------------- the journal lock (finding 1: an unrelated write waited 38 s) ----------------
+
+def test_a_slow_update_does_not_hold_up_a_write_to_another_graph(dataset_path: Path,
+                                                                tmp_path: Path) -> None:
+    """Alice's update is slow to evaluate (a four-way cross product of her graph: 1.9
+    million rows, seconds); bob's PUT to his own graph is accepted while it still runs:
+    no write waits on the journal lock for evaluation, validation or parsing."""
+    import threading
+
+    from server import create_app
+
+    application = create_app({
+        "IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0, "IACML_QUERY_WORKERS": 2,
+        "IACML_WRITE_TOKEN": "alice:T1,bob:T2", "IACML_QUERY_TIMEOUT": 120,
+        "IACML_JOURNAL": str(tmp_path / "journal.jsonl")})
+    try:
+        client = application.test_client()
+        assert put(client, "alice-slow", ALICE).status_code == 201
+        assert put(client, "bob-warm", BOB).status_code == 201  # the checker is loaded
+        slow = (f"INSERT {{ GRAPH <{SUB}alice-slow> {{ <{COOP}> <{COMMENT}> ?n }} }} WHERE "
+                f"{{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SUB}alice-slow> "
+                "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } } }")
+        answers: dict[str, int] = {}
+        thread = threading.Thread(target=lambda: answers.setdefault(
+            "slow", update(application.test_client(), slow).status_code))
+        thread.start()
+        other = put(client, "bob", BOB)
+        still_running = thread.is_alive()
+        thread.join(120)
+    finally:
+        application.extensions["iacml.backend"].close()
+    assert other.status_code == 201
+    assert still_running, "the slow update ended before the other write: make it slower"
+    assert answers["slow"] == 200

@@ -94,7 +94,7 @@ def syntax_error(exc: BaseException, data: bytes) -> tuple[int | None, int | Non
     """
     message = " ".join(str(exc).split())
     if isinstance(exc, SyntaxError) and exc.lineno and exc.offset:  # pyoxigraph
-        reason = re.sub(r"^Parser error at line \d+ [^:]*: ", "", message)
+        reason = re.sub(r"^Parser error (?:at|between) line \d+ [^:]*: ", "", message)
         return exc.lineno, exc.offset, re.sub(r" \(line \d+\)$", "", reason)
     lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
     if isinstance(lineno, int) and isinstance(colno, int):  # json.JSONDecodeError
