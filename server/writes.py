@@ -288,17 +288,14 @@ def check_writable(request: Any) -> Writer:
 
 def _in_worker(job: dict[str, Any]) -> dict[str, Any]:
     """Run a write's job in a query worker; WriteRefused for every failure."""
-    from server.pool import PoolUnavailable, QueryTimeout
+    from server.pool import PoolError
 
     limit = float(current_app.config["IACML_QUERY_TIMEOUT"])
     try:
         answer = current_app.extensions["iacml.backend"].run(job, limit)
-    except QueryTimeout as exc:
-        raise WriteRefused(503, f"the update was stopped: {exc} (IACML_QUERY_TIMEOUT)",
+    except PoolError as exc:  # time limit (IACML_QUERY_TIMEOUT), memory cap, or no worker
+        raise WriteRefused(503, f"the update was not run to the end: {exc}",
                            headers={"Retry-After": "1"}) from exc
-    except PoolUnavailable as exc:
-        raise WriteRefused(503, f"the update could not be run: {exc}",
-                           headers={"Retry-After": "5"}) from exc
     if answer.get("status") != 200:
         raise WriteRefused(answer.get("status", 500), answer.get("message", "update failed"))
     return answer

@@ -126,14 +126,11 @@ def parse_untrusted(body: bytes | str, kind: Kind, limits: Limits, fmt: str | No
 
 
 def _parse_entry(data: bytes, fmt: str, limits: Limits, backend: Any) -> Graph:
-    from server.pool import PoolUnavailable, QueryTimeout
+    from server.pool import PoolError
 
     try:
         answer = backend.run({"op": "parse", "data": data, "format": fmt}, limits.time_limit)
-    except QueryTimeout as exc:
-        raise Refused(503, f"the entry could not be parsed within the {limits.time_limit:g} "
-                           f"s time limit (IACML_QUERY_TIMEOUT): {exc}") from exc
-    except PoolUnavailable as exc:
+    except PoolError as exc:  # time limit, memory cap, or no worker
         raise Refused(503, f"the entry could not be parsed: {exc}") from exc
     if answer.get("status") != 200:
         raise Refused(answer.get("status", 400), answer.get("message", "cannot parse the entry"),
