@@ -93,8 +93,8 @@ class SourceCoverage:
 
 
 def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
-    """The rows of a SELECT query over the union of the graphs."""
-    result = store.query(query, use_default_graph_as_union=True)
+    """The rows of a SELECT query over the default graph (the merge of the graphs)."""
+    result = store.query(query)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError(f"not a SELECT query: {query[:80]}")
     return result

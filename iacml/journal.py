@@ -30,6 +30,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .defaultgraph import add_triples, replace_graph
 from .namespaces import GRAPH
 
 #: The log graph: one node per accepted write.
@@ -66,18 +67,17 @@ class Record:
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-def apply_record(store: ox.Store, record: Record | dict[str, Any]) -> None:
-    """Replay one record into ``store``: replace its graph, add its log triples."""
+def apply_record(store: ox.Store, record: Record | dict[str, Any],
+                 keep_merge: bool = False) -> None:
+    """Replay one record into ``store``: replace its graph, add its log triples.
+    ``keep_merge``: the store's default graph is the merge of its graphs (a query
+    worker's, iacml/defaultgraph.py) and stays so."""
     data = asdict(record) if isinstance(record, Record) else record
-    graph = ox.NamedNode(data["graph"])
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-    if data["content"]:
-        store.load(data["content"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                   to_graph=graph)
+    replace_graph(store, ox.NamedNode(data["graph"]), data["content"].encode("utf-8"),
+                  keep_merge)
     if data["log"]:
-        store.load(data["log"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                   to_graph=ox.NamedNode(G_SUBMISSIONS_LOG))
+        add_triples(store, ox.NamedNode(G_SUBMISSIONS_LOG), data["log"].encode("utf-8"),
+                    keep_merge)
 
 
 def read_lines(path: Path, offset: int = 0,
@@ -107,8 +107,9 @@ def file_id(path: Path) -> tuple[int, int] | None:
 class Replayer:
     """Keeps a store up to date with a journal: applies the records it has not seen."""
 
-    def __init__(self, path: Path | str | None) -> None:
+    def __init__(self, path: Path | str | None, keep_merge: bool = False) -> None:
         self.path = Path(path) if path else None
+        self.keep_merge = keep_merge  # see apply_record
         self.offset = 0
         self.records = 0
         self.identity: tuple[int, int] | None = None
@@ -125,7 +126,7 @@ class Replayer:
             return 0
         records, self.offset = read_lines(self.path, self.offset, end)
         for record in records:
-            apply_record(store, record)
+            apply_record(store, record, self.keep_merge)
         self.records += len(records)
         return len(records)
 
