@@ -28,9 +28,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from ..namespaces import G_INFERRED, G_LINKS, ONTOLOGY_IRI
+from ..namespaces import G_INFERRED, G_LINKS, G_PREFERRED, ONTOLOGY_IRI
 from .datebounds import BOUNDS, DATE_TYPES
-from .preferred import G_PREFERRED
 
 DL_ONTOLOGY_IRI = URIRef("https://w3id.org/iacml/dataset/owl-dl")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")

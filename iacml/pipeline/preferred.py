@@ -30,10 +30,8 @@ from collections import defaultdict
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..namespaces import G_CURATION, G_REFERENCE, GRAPH
+from ..namespaces import G_CURATION, G_PREFERRED, G_REFERENCE, GRAPH
 from .datebounds import BOUNDS
-
-G_PREFERRED = GRAPH["preferred"]
 
 _CONTESTED = """
 PREFIX iacml: <https://w3id.org/iacml/ontology#>
