@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx
+.PHONY: serve test build clean setup lint browser wrk nginx java
 
 setup: $(STAMP) $(YASGUI)
 
@@ -49,6 +49,12 @@ nginx:
 	@test -x $(NGINX) || command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx) \
 	  || echo "warning: nginx could not be installed: set IACML_FRONT=none behind a proxy of your own"
 
+# Debian's Java runtime for the OWL 2 DL tests: the OWL API profile checker, HermiT and
+# Pellet that owlready2 ships (tests/test_owl_dl.py; docs/design.md "OWL 2 DL").
+java:
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless) \
+	  || echo "warning: Java could not be installed: the OWL 2 DL tests will not run"
+
 $(DATASET): $(STAMP) $(BUILD_INPUTS)
 	$(BIN)/iacml build
 
@@ -59,7 +65,7 @@ build: $(STAMP)
 serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 
-test: $(DATASET) $(YASGUI) browser wrk nginx
+test: $(DATASET) $(YASGUI) browser wrk nginx java
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage

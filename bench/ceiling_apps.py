@@ -44,7 +44,7 @@ def pyoxigraph_minimal(environ: dict, start_response: StartResponse) -> Iterable
         _store = ox.Store()
         _store.bulk_load(path=os.environ["IACML_DATASET"], format=ox.RdfFormat.N_QUADS)
     query = dict(parse_qsl(environ.get("QUERY_STRING", ""))).get("query", "ASK {}")
-    body = _store.query(query, use_default_graph_as_union=True).serialize(
+    body = _store.query(query).serialize(
         format=ox.QueryResultsFormat.JSON)
     start_response("200 OK", [("Content-Type", JSON), ("Content-Length", str(len(body)))])
     return [body]

@@ -88,7 +88,7 @@ def in_process(dataset: Path, queries: list[Query], reps: int, budget_s: float) 
             if i > 3 and time.monotonic() > deadline:
                 break
             start = time.perf_counter()
-            result = store.query(query.text, use_default_graph_as_union=True)
+            result = store.query(query.text)
             if isinstance(result, ox.QueryTriples):
                 result.serialize(format=ox.RdfFormat.TURTLE)
             else:

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     formats = {"solutions": "json", "boolean": "json", "graph": "turtle"}
     job = {"op": "query", "base_iri": "http://127.0.0.1/sparql", "default_graphs": None,
            "named_graphs": None, "formats": formats, "row_cap": 10000, "allow": []}
-    raw = _p50(lambda q: store.query(q, use_default_graph_as_union=True).serialize(
+    raw = _p50(lambda q: store.query(q).serialize(
         format=ox.QueryResultsFormat.JSON), queries, args.n)
     worker = _p50(lambda q: execute(store, {**job, "query": q}), queries, args.n)
     os.environ.update({"IACML_DATASET": str(args.dataset), "IACML_RATE_LIMIT": "0"})

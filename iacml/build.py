@@ -1,8 +1,10 @@
 """``iacml build``: the repository turned into the dataset the server loads.
 
 The stages of :mod:`iacml.pipeline` over whole graphs, in order: parse → terms →
-quotes → reasoning (per fact graph) → QC (over the store of the whole dataset)
-→ shapes (per fact graph) → report (``build/``). A stage that finds a problem
+quotes → dates (bounds of every date value) → reasoning (per fact graph) →
+preferred (graph/preferred) → QC (over the store of the whole dataset) → shapes
+(per fact graph) → merge (the default graph as the RDF merge) → report
+(``build/``) → owl-dl (``build/iacml-dl.owl``). A stage that finds a problem
 raises BuildError listing every problem with the file and the resource
 concerned; warnings are printed and kept in ``build/reports/``.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .defaultgraph import merge_default_graph
 from .errors import BuildError
 from .namespaces import (
     G_CURATION,
@@ -31,7 +34,10 @@ from .namespaces import (
 )
 from .paths import ProjectPaths
 from .pipeline.claims import duplicate_claims
+from .pipeline.datebounds import add_date_bounds
+from .pipeline.dlexport import write_dl_artefact
 from .pipeline.parse import LoadedData, load_data_files, load_ontology, load_shapes
+from .pipeline.preferred import add_preferred_view
 from .pipeline.qc import run_qc
 from .pipeline.quotes import load_source_texts, resolve_passages
 from .pipeline.reasoning import reason_per_graph
@@ -40,7 +46,7 @@ from .pipeline.shapes import validate_graph
 from .pipeline.terms import Vocabulary, check_terms
 from .reference import build_reference
 from .registry_scope import mark_registry_scope
-from .store import add_graph
+from .store import add_graphs
 
 
 @dataclass
@@ -165,8 +171,7 @@ class _Build:
 
     def qc(self) -> str:
         """The dataset in a store; every QC query over it returns no row."""
-        for name, graph in self.data.graphs.items():
-            add_graph(self.store, graph, name)
+        add_graphs(self.store, self.data.graphs)
         count, findings = run_qc(self.store, self.paths.qc_dir)
         if findings:
             text = "\n".join(str(f) for f in findings)
@@ -208,14 +213,21 @@ def build(paths: ProjectPaths | None = None, echo: Callable[[str], None] = print
         report.steps.append((name, elapsed, detail))
         echo(f"{name:<12} {elapsed:6.2f} s  {detail}")
 
+    data = stages.data
     run("parse", stages.parse)
     run("terms", stages.terms)
     run("quotes", stages.quotes)
+    run("dates", lambda: add_date_bounds(data.graphs, data.file_of))
     run("reasoning", stages.reasoning)
+    run("preferred", lambda: add_preferred_view(data.graphs))
     run("qc", stages.qc)
     run("shapes", stages.shapes)
+    run("merge", lambda: f"{merge_default_graph(stages.store)} distinct triples in the "
+                         "default graph (the merge of the named graphs)")
     if write:
         run("report", lambda: _write(paths, stages.store, report))
+        run("owl-dl", lambda: write_dl_artefact(data.graphs, paths.dataset_owl_dl,
+                                                report.build_id))
     return report
 
 

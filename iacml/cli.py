@@ -98,7 +98,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         raise BuildError(f"{dataset} is missing: run `iacml build` first")
     store = load_dump(dataset)
     try:
-        result = store.query(text, prefixes=prefix_map(), use_default_graph_as_union=True)
+        result = store.query(text, prefixes=prefix_map())  # the default graph: the merge
     except SyntaxError as exc:
         raise BuildError(_syntax_message(exc, text, name)) from exc
     if isinstance(result, ox.QueryBoolean):

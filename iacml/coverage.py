@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import sentences as sent
+from .defaultgraph import has_merge
 from .errors import BuildError
 from .paths import ProjectPaths
 from .pipeline import quotes
@@ -93,8 +94,9 @@ class SourceCoverage:
 
 
 def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
-    """The rows of a SELECT query over the union of the graphs."""
-    result = store.query(query, use_default_graph_as_union=True)
+    """The rows of a SELECT query over every graph: the default graph where it is their
+    merge (a store of the build's dump), else Oxigraph's union."""
+    result = store.query(query, use_default_graph_as_union=not has_merge(store))
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError(f"not a SELECT query: {query[:80]}")
     return result

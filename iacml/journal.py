@@ -37,6 +37,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .defaultgraph import change_graph, replace_graph
 from .namespaces import GRAPH
 
 #: The log graph: one node per accepted write.
@@ -87,23 +88,21 @@ def _triples(data: str, graph: ox.NamedNode) -> list[ox.Quad]:
             for q in ox.parse(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
-def apply_record(store: ox.Store, record: Record | dict[str, Any]) -> None:
-    """Replay one record into ``store``: change its graph, add its log triples."""
+def apply_record(store: ox.Store, record: Record | dict[str, Any],
+                 keep_merge: bool = False) -> None:
+    """Replay one record into ``store``: change its graph, add its log triples.
+    ``keep_merge``: the store's default graph is the merge of its graphs (a query
+    worker's, iacml/defaultgraph.py) and stays so."""
     data = asdict(record) if isinstance(record, Record) else record
     graph = ox.NamedNode(data["graph"])
     if data.get("content") is not None:  # the whole graph
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
-        if data["content"]:
-            store.extend(_triples(data["content"], graph))
+        replace_graph(store, graph, _triples(data["content"], graph), keep_merge)
     else:
-        for quad in _triples(data.get("removed", ""), graph):
-            store.remove(quad)
-        if data.get("added"):
-            store.extend(_triples(data["added"], graph))
+        change_graph(store, graph, _triples(data.get("removed", ""), graph),
+                     _triples(data.get("added", ""), graph), keep_merge)
     if data["log"]:
-        store.load(data["log"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                   to_graph=ox.NamedNode(G_SUBMISSIONS_LOG))
+        log = ox.NamedNode(G_SUBMISSIONS_LOG)
+        change_graph(store, log, [], _triples(data["log"], log), keep_merge)
 
 
 def submission_quads(dataset: Path) -> Iterator[ox.Quad]:
@@ -145,8 +144,9 @@ def file_id(path: Path) -> tuple[int, int] | None:
 class Replayer:
     """Keeps a store up to date with a journal: applies the records it has not seen."""
 
-    def __init__(self, path: Path | str | None) -> None:
+    def __init__(self, path: Path | str | None, keep_merge: bool = False) -> None:
         self.path = Path(path) if path else None
+        self.keep_merge = keep_merge  # see apply_record
         self.offset = 0
         self.records = 0
         self.identity: tuple[int, int] | None = None
@@ -163,7 +163,7 @@ class Replayer:
             return 0
         records, self.offset = read_lines(self.path, self.offset, end)
         for record in records:
-            apply_record(store, record)
+            apply_record(store, record, self.keep_merge)
         self.records += len(records)
         return len(records)
 

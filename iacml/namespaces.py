@@ -58,6 +58,8 @@ G_ONTOLOGY = GRAPH["ontology"]
 G_INFERRED = GRAPH["inferred"]
 G_LINKS = GRAPH["links"]
 G_CURATION = GRAPH["curation"]
+#: Derived by the build: one answer per question (iacml/pipeline/preferred.py).
+G_PREFERRED = GRAPH["preferred"]
 
 
 def source_graph(key: str) -> URIRef:

@@ -72,6 +72,11 @@ class ProjectPaths:
         return self.build_dir / "iacml.trig"
 
     @property
+    def dataset_owl_dl(self) -> Path:
+        """The artefact for OWL 2 DL tools (iacml/pipeline/dlexport.py)."""
+        return self.build_dir / "iacml-dl.owl"
+
+    @property
     def reports_dir(self) -> Path:
         """``build/reports/``: the validation report and the build summary."""
         return self.build_dir / "reports"

@@ -84,9 +84,9 @@ class Meta:
 
 
 def store_select(store: ox.Store) -> Select:
-    """A ``select`` function over a pyoxigraph store (default graph = union)."""
+    """A ``select`` function over a pyoxigraph store (its default graph: the merge)."""
     def select(query: str) -> list[Row]:
-        solutions = store.query(query, use_default_graph_as_union=True)
+        solutions = store.query(query)
         if not isinstance(solutions, ox.QuerySolutions):
             raise TypeError(f"not a SELECT query: {query[:80]}")
         names = [v.value for v in solutions.variables]

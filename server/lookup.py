@@ -169,7 +169,7 @@ class LocalLookups:
     def __init__(self, dataset: str, journal: str | None) -> None:
         self.dataset = dataset
         self.store: ox.Store | None = None
-        self._replayer = Replayer(journal)
+        self._replayer = Replayer(journal, keep_merge=True)  # as the workers
         self._lock = threading.Lock()
 
     def load(self) -> None:

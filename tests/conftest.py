@@ -33,8 +33,9 @@ def dataset_path(paths: ProjectPaths) -> Path:
 
 @pytest.fixture(scope="session")
 def store(dataset_path: Path) -> ox.Store:
-    """An in-memory pyoxigraph store with the built dataset (query with
-    ``use_default_graph_as_union=True`` for the union of all graphs)."""
+    """An in-memory pyoxigraph store with the built dataset. Its default graph is the
+    RDF merge of all graphs (each triple once: iacml/defaultgraph.py); Oxigraph's
+    ``use_default_graph_as_union=True`` adds each graph's copy again."""
     return load_dump(dataset_path)
 
 

@@ -41,8 +41,7 @@ def test_competency_questions_exist() -> None:
 @pytest.mark.parametrize("query_path", QUERIES, ids=[q.stem for q in QUERIES])
 def test_competency_question(store: ox.Store, query_path: Path) -> None:
     expected = json.loads(query_path.with_suffix(".json").read_text(encoding="utf-8"))
-    result = store.query(sparql_prefixes() + query_path.read_text(encoding="utf-8"),
-                         use_default_graph_as_union=True)
+    result = store.query(sparql_prefixes() + query_path.read_text(encoding="utf-8"))
     if "boolean" in expected:
         assert isinstance(result, ox.QueryBoolean)
         assert bool(result) is expected["boolean"], expected["answer"]

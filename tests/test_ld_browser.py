@@ -58,7 +58,7 @@ def browser_page(server: LiveServer) -> Iterator[tuple[object, list[str], list[s
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, object]]:
-    solutions = store.query(query, use_default_graph_as_union=True)
+    solutions = store.query(query)
     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
     return [{n: s[n] for n in names} for s in solutions]
 

@@ -43,7 +43,7 @@ def void(client: FlaskClient) -> rdflib.Graph:
 
 def count(store: ox.Store, query: str) -> int:
     """The single integer a COUNT query answers."""
-    return int(next(iter(store.query(query, use_default_graph_as_union=True)))[0].value)
+    return int(next(iter(store.query(query)))[0].value)
 
 
 def stated(graph: rdflib.Graph, node: rdflib.term.Node, prop: rdflib.URIRef) -> int:

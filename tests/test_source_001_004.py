@@ -71,8 +71,8 @@ def printed_points(key: str, start: str, end: str | None) -> list[PrintedPoint]:
 
 
 def rows(store: ox.Store, query: str) -> list[dict[str, str | None]]:
-    """Run a SELECT over the union of all graphs; each row as variable -> text."""
-    result = store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+    """Run a SELECT over the default graph (the merge of all graphs); rows as var -> text."""
+    result = store.query(sparql_prefixes() + query)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: term_text(r[n]) for n in names} for r in result]
@@ -104,6 +104,7 @@ def graph_list_items(store: ox.Store, report: str, section: str) -> list[dict]:
       GRAPH ?g {{ ?item iacml:list ?list ; eli:number ?number ; iacml:text ?text ;
                   prov:wasDerivedFrom ?passage .
                   ?passage oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end . }}
+      FILTER(STRSTARTS(STR(?g), "https://w3id.org/iacml/graph/source/"))
     }}"""
     return rows(store, query)
 

@@ -56,8 +56,8 @@ def collapse(text: str) -> str:
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, str | None]]:
-    """Rows of a SELECT over the union of all graphs, as text."""
-    result = store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+    """Rows of a SELECT over the default graph (the merge of all graphs), as text."""
+    result = store.query(sparql_prefixes() + query)
     names = [v.value for v in result.variables]
     return [{n: term_text(row[n]) for n in names} for row in result]
 

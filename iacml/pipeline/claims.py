@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
-from ..namespaces import ID, SHAPES
+from ..namespaces import G_INFERRED, G_PREFERRED, ID, SHAPES
 from .places import place
 from .report import ValidationResult
 
@@ -119,14 +119,18 @@ def duplicate_claims(graph: Graph, name: str, files: Sequence[Path] = ()
 def duplicate_claims_in(entry: Graph, stores: Iterable[ox.Store],
                         files: Sequence[Path] = ()) -> list[DuplicateClaim]:
     """Nodes of ``entry`` (read from ``files``) that claim a passage some other node of
-    ``stores`` claims (in any graph) for the same statement."""
+    ``stores`` claims (in any graph where a statement is read, not derived) for the
+    same statement."""
     found = []
     derived = ox.NamedNode(str(PROV.wasDerivedFrom))
+    # the build's copies: the default graph (the merge), the inferences, the preferred view
+    copies = {ox.NamedNode(str(G_INFERRED)), ox.NamedNode(str(G_PREFERRED))}
     for passage, nodes in _derived(entry).items():
         said = {statement(entry, node): node for node in nodes}
         for store in stores:
             for q in store.quads_for_pattern(None, derived, ox.NamedNode(str(passage)), None):
-                if not isinstance(q.subject, ox.NamedNode) or URIRef(q.subject.value) in nodes:
+                if not isinstance(q.subject, ox.NamedNode) or URIRef(q.subject.value) in nodes \
+                        or not isinstance(q.graph_name, ox.NamedNode) or q.graph_name in copies:
                     continue
                 node = said.get(stored_statement(store, q.subject, q.graph_name))
                 if node is not None:

@@ -187,8 +187,10 @@ def qc_dataset(entry: Graph, inferred: Graph, dataset: ox.Store, ontology_nt: by
     nodes = {_ox(t) for triple in entry for t in triple if not isinstance(t, Literal)}
     quads = _slice(_Sources(dataset, extra), nodes, {ox.NamedNode(p) for p in links})
     ontology = str(G_ONTOLOGY)
+    # Named graphs only: the dump's default graph is their merge (iacml/defaultgraph.py),
+    # which the QC queries' union default graph would see a second time.
     store.extend(q for q in quads
-                 if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != ontology)
+                 if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != ontology)
     return store
 
 
