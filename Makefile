@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx
+.PHONY: serve test build clean setup lint browser wrk nginx release
 
 setup: $(STAMP) $(YASGUI)
 
@@ -64,6 +64,12 @@ test: $(DATASET) $(YASGUI) browser wrk nginx
 	$(BIN)/mypy
 	$(BIN)/iacml coverage
 	$(BIN)/python -m pytest
+
+# A dated, immutable release of the current inputs: stamps the ontology's version, builds,
+# writes releases/<version>/ (docs/design.md, "Releases"). VERSION=YYYY-MM-DD.2 for a
+# second release the same day.
+release: $(STAMP)
+	$(BIN)/iacml release $(if $(VERSION),--version $(VERSION))
 
 # ruff (with docstring and complexity rules) and mypy --strict (pyproject.toml says where).
 lint: $(STAMP)

@@ -1,4 +1,5 @@
-"""The ``iacml`` command: build, query, validate, serve, export-submissions, iris, coverage.
+"""The ``iacml`` command: build, query, validate, serve, export-submissions, iris, coverage,
+release, diff, backup, restore.
 
 Errors are one line each, ``file:line:column: what`` where the place is known,
 and exit with status 2; ``--debug`` shows the traceback as well.
@@ -162,6 +163,23 @@ def _cmd_iris(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release(args: argparse.Namespace) -> int:
+    from .release.cut import cut, next_steps
+
+    paths = ProjectPaths.default()
+    print(next_steps(cut(paths, args.version, build=not args.no_build), paths))
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .release.cut import compare
+    from .release.diff import render
+    from .release.make import BASE
+
+    sys.stdout.write(render(compare(ProjectPaths.default(), args.old, args.new), BASE))
+    return 0
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import measure, render, stale_marks, write_split
     from .store import load_dump
@@ -235,6 +253,17 @@ def parser() -> argparse.ArgumentParser:
                    help="exit 1 unless every sentence is covered or marked")
     c.add_argument("--split", metavar="NNN",
                    help="write the sentence split of a new source (never rewrites one)")
+    r = sub.add_parser("release", parents=[common],
+                       help="stamp the ontology's version, build, and write a dated, immutable "
+                            "release to releases/VERSION/ (docs/design.md, 'Releases')")
+    r.add_argument("--version", help="the release's version (default: today, YYYY-MM-DD)")
+    r.add_argument("--no-build", action="store_true",
+                   help="release build/ as it is (it must be built from the current inputs)")
+    d = sub.add_parser("diff", parents=[common],
+                       help="what changed between two versions: per graph, resources, "
+                            "Discrepancies (Markdown)")
+    d.add_argument("old", help="a release version, 'build', or a dump file (.nq, .trig, .gz)")
+    d.add_argument("new", help="the same kinds")
     s = sub.add_parser("serve", parents=[common],
                        help="serve the built dataset (nginx in front of granian)")
     s.add_argument("--host", default="127.0.0.1")
@@ -244,7 +273,7 @@ def parser() -> argparse.ArgumentParser:
 
 _HANDLERS = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
              "serve": _cmd_serve, "export-submissions": _cmd_export, "iris": _cmd_iris,
-             "coverage": _cmd_coverage}
+             "coverage": _cmd_coverage, "release": _cmd_release, "diff": _cmd_diff}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -219,3 +219,12 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     config = normalise(config)
     config.update(from_environment(environ))
     return config
+
+
+# ---- releases and citation (issue 17: iacml/release/, server/ld/releases.py, cite.py) ----
+SETTINGS += (
+    Setting("IACML_RELEASES_DIR", "releases", str,
+            "Folder of the releases (one folder per version, made by `iacml release`), "
+            "listed at /download/; relative paths are resolved against the project root."),
+)
+BY_NAME.update({s.name: s for s in SETTINGS})
