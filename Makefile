@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx release
+.PHONY: serve test build clean setup lint browser wrk nginx apache release
 
 setup: $(STAMP) $(YASGUI)
 
@@ -49,6 +49,13 @@ nginx:
 	@test -x $(NGINX) || command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx) \
 	  || echo "warning: nginx could not be installed: set IACML_FRONT=none behind a proxy of your own"
 
+# Debian's Apache, to test the w3id.org redirect rules (deploy/w3id/) as that service
+# serves them (tests/test_w3id.py); never started as a service.
+APACHE := /usr/sbin/apache2
+apache:
+	@test -x $(APACHE) || (apt-get update -qq && apt-get install -y -qq --no-install-recommends apache2) \
+	  || echo "warning: apache2 could not be installed: the w3id.org rules will not be tested"
+
 $(DATASET): $(STAMP) $(BUILD_INPUTS)
 	$(BIN)/iacml build
 
@@ -59,7 +66,7 @@ build: $(STAMP)
 serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 
-test: $(DATASET) $(YASGUI) browser wrk nginx
+test: $(DATASET) $(YASGUI) browser wrk nginx apache
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage

@@ -91,4 +91,7 @@ def download(name: str) -> Response:
     response = send_file(path, mimetype="application/gzip", as_attachment=True,
                          download_name=name, etag=known[name]["sha256"])
     response.headers["X-Content-SHA256"] = known[name]["sha256"]
+    # the file at this URL changes with the data version: cache briefly, then revalidate
+    # (ETag); a release's files never change (server/ld/releases.py: immutable)
+    response.headers["Cache-Control"] = "public, max-age=300"
     return response
