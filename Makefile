@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx apache release
+.PHONY: serve test build clean setup lint browser wrk nginx apache logrotate release
 
 setup: $(STAMP) $(YASGUI)
 
@@ -56,6 +56,11 @@ apache:
 	@test -x $(APACHE) || (apt-get update -qq && apt-get install -y -qq --no-install-recommends apache2) \
 	  || echo "warning: apache2 could not be installed: the w3id.org rules will not be tested"
 
+# Debian's logrotate, to run the recipe's rotation rule (deploy/logrotate/) in a test.
+logrotate:
+	@command -v logrotate >/dev/null || test -x /usr/sbin/logrotate || (apt-get update -qq && apt-get install -y -qq logrotate) \
+	  || echo "warning: logrotate could not be installed: its rule will not be tested"
+
 $(DATASET): $(STAMP) $(BUILD_INPUTS)
 	$(BIN)/iacml build
 
@@ -66,7 +71,7 @@ build: $(STAMP)
 serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 
-test: $(DATASET) $(YASGUI) browser wrk nginx apache
+test: $(DATASET) $(YASGUI) browser wrk nginx apache logrotate
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage

@@ -274,3 +274,25 @@ def test_backup_wipe_restore_finds_every_acknowledged_write(
     for graph, triples in acknowledged.items():
         assert _count(site, graph) == triples, graph
     assert _count(site, "deploy-c") == 0
+
+
+@pytest.mark.skipif(shutil.which("logrotate") is None and not Path("/usr/sbin/logrotate").exists(),
+                    reason="logrotate is not installed (make logrotate)")
+def test_log_rotation_keeps_the_open_file(tmp_path: Path) -> None:
+    """deploy/logrotate/iacml rotates the service's log by copying and truncating it: the
+    file the service holds open stays the one written, and the old lines are kept."""
+    rule = (DEPLOY / "logrotate" / "iacml").read_text(encoding="utf-8")
+    rule = rule.replace("/var/log/iacml/", f"{tmp_path}/").replace("    su iacml iacml\n", "")
+    (tmp_path / "rule").write_text(rule, encoding="utf-8")
+    log = tmp_path / "iacml.log"
+    with log.open("a", encoding="utf-8") as service:  # as systemd's StandardError=append:
+        service.write('{"path": "/before"}\n')
+        service.flush()
+        logrotate = shutil.which("logrotate") or "/usr/sbin/logrotate"
+        done = subprocess.run([logrotate, "--force", "--state", str(tmp_path / "state"),
+                               str(tmp_path / "rule")], capture_output=True, text=True,
+                              check=False, timeout=60)
+        assert done.returncode == 0, done.stderr
+        service.write('{"path": "/after"}\n')
+    assert (tmp_path / "iacml.log.1").read_text(encoding="utf-8") == '{"path": "/before"}\n'
+    assert log.read_text(encoding="utf-8").strip("\0") == '{"path": "/after"}\n'
