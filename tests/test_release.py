@@ -322,3 +322,52 @@ def test_iacml_diff_on_the_command_line(made: dict, monkeypatch: pytest.MonkeyPa
     out = capsys.readouterr().out
     assert "| graph/curation | " in out and f"`{RETIRED}`: 301 to `{REPLACEMENT}`" in out
     assert main(["diff", V1, "1999-01-01"]) == 2
+
+
+def _released_project(tmp_path: Path, dataset_path: Path, build_id: str) -> ProjectPaths:
+    paths = _project(tmp_path)
+    (tmp_path / "build").mkdir()
+    shutil.copy(dataset_path, tmp_path / "build" / "iacml.nq")
+    (tmp_path / "build" / "build-id").write_text(build_id + "\n", encoding="utf-8")
+    return paths
+
+
+def test_iacml_release_refuses_a_stale_build_and_leaves_the_ontology_as_it_was(
+        tmp_path: Path, dataset_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from iacml.cli import main
+    paths = _released_project(tmp_path, dataset_path, "stale")
+    before = paths.ontology_file.read_bytes()
+    monkeypatch.setenv("IACML_ROOT", str(tmp_path))
+    assert main(["release", "--no-build", "--version", "2026-02-02"]) == 2
+    assert "not built from the current inputs" in capsys.readouterr().err
+    assert paths.ontology_file.read_bytes() == before
+    assert not paths.releases_dir.exists() and not paths.changelog.read_text(
+        encoding="utf-8").count("2026-02-02")
+
+
+def test_iacml_release_on_the_command_line(tmp_path: Path, dataset_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`iacml release --no-build` over a build of the stamped inputs (what `iacml release`
+    makes before it writes): the release, and the next steps to commit it."""
+    from datetime import UTC, datetime
+
+    from iacml.build import build_id
+    from iacml.cli import main
+    from iacml.release.make import stamp_ontology
+    paths = _released_project(tmp_path, dataset_path, "")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    stamped, _ = stamp_ontology(paths.ontology_file.read_text(encoding="utf-8"), BASE, "2026-02-02",
+                                today)
+    paths.ontology_file.write_text(stamped, encoding="utf-8")
+    (paths.build_dir / "build-id").write_text(build_id(paths) + "\n", encoding="utf-8")
+    monkeypatch.setenv("IACML_ROOT", str(tmp_path))
+    assert main(["release", "--no-build", "--version", "2026-02-02"]) == 0
+    out = capsys.readouterr().out
+    assert "release 2026-02-02 written to releases/2026-02-02/" in out
+    assert ("git add releases/2026-02-02 data/iris/served-2026-02-02.txt CHANGELOG.md "
+            "CITATION.cff ontology/iacml.ttl") in out
+    assert paths.ontology_file.read_text(encoding="utf-8") == stamped  # already stamped
+    assert (paths.releases_dir / "2026-02-02" / "release.json").exists()
+    assert main(["release", "--no-build", "--version", "2026-02-02"]) == 2  # never again
