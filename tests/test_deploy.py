@@ -296,3 +296,28 @@ def test_log_rotation_keeps_the_open_file(tmp_path: Path) -> None:
         service.write('{"path": "/after"}\n')
     assert (tmp_path / "iacml.log.1").read_text(encoding="utf-8") == '{"path": "/before"}\n'
     assert log.read_text(encoding="utf-8").strip("\0") == '{"path": "/after"}\n'
+
+
+def test_the_systemd_unit_runs_a_command_the_cli_accepts(tmp_path: Path) -> None:
+    """deploy/systemd/iacml.service: its command and settings are the project's, and
+    systemd's own checker accepts it (paths put where this checkout is)."""
+    from iacml.cli import parser
+    from server.settings import BY_NAME
+    unit = (DEPLOY / "systemd" / "iacml.service").read_text(encoding="utf-8")
+    start = re.search(r"^ExecStart=/srv/iacml/\.venv/bin/iacml (.+)$", unit, re.MULTILINE)
+    assert start, "ExecStart runs the checkout's iacml"
+    args = parser().parse_args(start.group(1).split())
+    assert (args.command, args.host, args.port) == ("serve", "127.0.0.1", 5000)
+    settings = re.findall(r"^Environment=(\w+)=", unit, re.MULTILINE)
+    assert settings and all(name in BY_NAME for name in settings)
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    local = unit.replace("/srv/iacml", str(ROOT)).replace("/var/log/iacml", str(tmp_path))
+    local = re.sub(r"^(User|Group)=iacml$", r"\1=root", local, flags=re.MULTILINE)
+    (tmp_path / "iacml.service").write_text(local, encoding="utf-8")
+    checked = subprocess.run([analyze, "verify", str(tmp_path / "iacml.service")],
+                             capture_output=True, text=True, check=False, timeout=60)
+    problems = [line for line in (checked.stdout + checked.stderr).splitlines()
+                if "iacml.service" in line]
+    assert checked.returncode == 0 and not problems, checked.stdout + checked.stderr
