@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx apache logrotate release
+.PHONY: serve test build clean setup lint browser wrk nginx deploy-tools release
 
 setup: $(STAMP) $(YASGUI)
 
@@ -49,17 +49,15 @@ nginx:
 	@test -x $(NGINX) || command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx) \
 	  || echo "warning: nginx could not be installed: set IACML_FRONT=none behind a proxy of your own"
 
-# Debian's Apache, to test the w3id.org redirect rules (deploy/w3id/) as that service
-# serves them (tests/test_w3id.py); never started as a service.
-APACHE := /usr/sbin/apache2
-apache:
-	@test -x $(APACHE) || (apt-get update -qq && apt-get install -y -qq --no-install-recommends apache2) \
-	  || echo "warning: apache2 could not be installed: the w3id.org rules will not be tested"
-
-# Debian's logrotate, to run the recipe's rotation rule (deploy/logrotate/) in a test.
-logrotate:
-	@command -v logrotate >/dev/null || test -x /usr/sbin/logrotate || (apt-get update -qq && apt-get install -y -qq logrotate) \
-	  || echo "warning: logrotate could not be installed: its rule will not be tested"
+# Debian's Apache (to serve the w3id.org rules of deploy/w3id/ as that service does),
+# logrotate and openssl (the deployment recipe's tests: tests/test_w3id.py,
+# tests/test_deploy.py), in one apt-get call; Apache is never started as a service.
+deploy-tools:
+	@missing=""; test -x /usr/sbin/apache2 || missing="$$missing apache2"; \
+	  test -x /usr/sbin/logrotate || missing="$$missing logrotate"; \
+	  command -v openssl >/dev/null || missing="$$missing openssl"; \
+	  test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing) \
+	  || echo "warning: could not install$$missing: the deployment tests will not run"
 
 $(DATASET): $(STAMP) $(BUILD_INPUTS)
 	$(BIN)/iacml build
@@ -71,7 +69,7 @@ build: $(STAMP)
 serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 
-test: $(DATASET) $(YASGUI) browser wrk nginx apache logrotate
+test: $(DATASET) $(YASGUI) browser wrk nginx deploy-tools
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage

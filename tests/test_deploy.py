@@ -37,7 +37,7 @@ TOKEN = "deploy-s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None or shutil.which("openssl") is None,
-                                reason="nginx and openssl (make nginx) are needed")
+                                reason="nginx and openssl (make nginx deploy-tools) are needed")
 
 
 @dataclass
@@ -277,7 +277,7 @@ def test_backup_wipe_restore_finds_every_acknowledged_write(
 
 
 @pytest.mark.skipif(shutil.which("logrotate") is None and not Path("/usr/sbin/logrotate").exists(),
-                    reason="logrotate is not installed (make logrotate)")
+                    reason="logrotate is not installed (make deploy-tools)")
 def test_log_rotation_keeps_the_open_file(tmp_path: Path) -> None:
     """deploy/logrotate/iacml rotates the service's log by copying and truncating it: the
     file the service holds open stays the one written, and the old lines are kept."""

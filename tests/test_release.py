@@ -55,6 +55,9 @@ def _names(quad: ox.Quad, iri: str) -> bool:
 def the_change(quads: list[ox.Quad]) -> tuple[set[ox.Quad], set[ox.Quad]]:
     """(added, removed) quads of the change, made from release 1's quads."""
     removed = {q for q in quads if _names(q, RETIRED)}
+    # the statements about it go too (axiom annotations: blank nodes naming it)
+    about = {q.subject for q in removed if isinstance(q.subject, ox.BlankNode)}
+    removed |= {q for q in quads if q.subject in about}
     old_label = next(q for q in quads if q.subject.value == CHANGED and q.predicate.value == LABEL
                      and isinstance(q.object, ox.Literal) and q.object.language == "en"
                      and q.graph_name.value == G_REFERENCE)

@@ -29,7 +29,7 @@ MODULES = Path("/usr/lib/apache2/modules")
 BASE = "https://w3id.org/iacml/"
 
 pytestmark = pytest.mark.skipif(not APACHE.exists(), reason="Apache is not installed "
-                                "(`make apache` installs Debian's apache2)")
+                                "(`make deploy-tools` installs Debian's apache2)")
 
 
 def _config(root: Path, port: int) -> str:
