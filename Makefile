@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx java
+.PHONY: serve test build clean setup lint browser wrk nginx java deploy-tools release
 
 setup: $(STAMP) $(YASGUI)
 
@@ -55,6 +55,16 @@ java:
 	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless) \
 	  || echo "warning: Java could not be installed: the OWL 2 DL tests will not run"
 
+# Debian's Apache (to serve the w3id.org rules of deploy/w3id/ as that service does),
+# logrotate and openssl (the deployment recipe's tests: tests/test_w3id.py,
+# tests/test_deploy.py), in one apt-get call; Apache is never started as a service.
+deploy-tools:
+	@missing=""; test -x /usr/sbin/apache2 || missing="$$missing apache2"; \
+	  test -x /usr/sbin/logrotate || missing="$$missing logrotate"; \
+	  command -v openssl >/dev/null || missing="$$missing openssl"; \
+	  test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing) \
+	  || echo "warning: could not install$$missing: the deployment tests will not run"
+
 $(DATASET): $(STAMP) $(BUILD_INPUTS)
 	$(BIN)/iacml build
 
@@ -65,11 +75,17 @@ build: $(STAMP)
 serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 
-test: $(DATASET) $(YASGUI) browser wrk nginx java
+test: $(DATASET) $(YASGUI) browser wrk nginx java deploy-tools
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage
 	$(BIN)/python -m pytest
+
+# A dated, immutable release of the current inputs: stamps the ontology's version, builds,
+# writes releases/<version>/ (docs/design.md, "Releases"). VERSION=YYYY-MM-DD.2 for a
+# second release the same day.
+release: $(STAMP)
+	$(BIN)/iacml release $(if $(VERSION),--version $(VERSION))
 
 # ruff (with docstring and complexity rules) and mypy --strict (pyproject.toml says where).
 lint: $(STAMP)

@@ -1,4 +1,5 @@
-"""The ``iacml`` command: build, query, validate, serve, export-submissions, iris, coverage.
+"""The ``iacml`` command: build, query, validate, serve, export-submissions, iris, coverage,
+release, diff, backup, restore.
 
 Errors are one line each, ``file:line:column: what`` where the place is known,
 and exit with status 2; ``--debug`` shows the traceback as well.
@@ -15,6 +16,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from .backup import Instance
 from .errors import BuildError
 from .paths import ProjectPaths
 from .pipeline.report import REPORT_FORMATS
@@ -162,6 +164,50 @@ def _cmd_iris(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release(args: argparse.Namespace) -> int:
+    from .release.cut import cut, next_steps
+
+    paths = ProjectPaths.default()
+    print(next_steps(cut(paths, args.version, build=not args.no_build), paths))
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .release.cut import compare
+    from .release.diff import render
+    from .release.make import BASE
+
+    sys.stdout.write(render(compare(ProjectPaths.default(), args.old, args.new), BASE))
+    return 0
+
+
+def _instance(args: argparse.Namespace) -> Instance:
+    """The instance ``iacml backup``/``restore`` act on: the options, else the settings'."""
+    paths = ProjectPaths.default()
+    journal = Path(args.journal or "instance/journal.jsonl")
+    config = Path(args.config or "instance/config.py")
+    return Instance(journal if journal.is_absolute() else paths.root / journal,
+                    config if config.is_absolute() else paths.root / config)
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from .backup import backup
+    out = Path(args.out or datetime.now(UTC).strftime("iacml-backup-%Y%m%dT%H%M%SZ.tar.gz"))
+    manifest = backup(_instance(args), out)
+    print(f"{out}: {manifest['records']} writes, {len(manifest['files'])} files")  # type: ignore[arg-type]
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from .backup import restore
+    manifest = restore(Path(args.archive), _instance(args), replace=args.replace)
+    print(f"restored {manifest['records']} writes from {args.archive} (made "
+          f"{manifest['created']}); start the server")
+    return 0
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import measure, render, stale_marks, write_split
     from .store import load_dump
@@ -235,6 +281,30 @@ def parser() -> argparse.ArgumentParser:
                    help="exit 1 unless every sentence is covered or marked")
     c.add_argument("--split", metavar="NNN",
                    help="write the sentence split of a new source (never rewrites one)")
+    r = sub.add_parser("release", parents=[common],
+                       help="stamp the ontology's version, build, and write a dated, immutable "
+                            "release to releases/VERSION/ (docs/design.md, 'Releases')")
+    r.add_argument("--version", help="the release's version (default: today, YYYY-MM-DD)")
+    r.add_argument("--no-build", action="store_true",
+                   help="release build/ as it is (it must be built from the current inputs)")
+    d = sub.add_parser("diff", parents=[common],
+                       help="what changed between two versions: per graph, resources, "
+                            "Discrepancies (Markdown)")
+    d.add_argument("old", help="a release version, 'build', or a dump file (.nq, .trig, .gz)")
+    d.add_argument("new", help="the same kinds")
+    b = sub.add_parser("backup", parents=[common],
+                       help="save the write journal and the instance settings (docs/deploy.md)")
+    b.add_argument("--out", help="the archive (default iacml-backup-<time>.tar.gz)")
+    o = sub.add_parser("restore", parents=[common],
+                       help="restore a backup into an instance (stop the server first)")
+    o.add_argument("archive", help="a file written by iacml backup")
+    o.add_argument("--replace", action="store_true",
+                   help="replace a journal that holds writes (the old files are kept aside)")
+    for command in (b, o):
+        command.add_argument("--journal", default=os.environ.get("IACML_JOURNAL"),
+                             help="the journal (default: IACML_JOURNAL, else "
+                                  "instance/journal.jsonl)")
+        command.add_argument("--config", help="the settings file (default instance/config.py)")
     s = sub.add_parser("serve", parents=[common],
                        help="serve the built dataset (nginx in front of granian)")
     s.add_argument("--host", default="127.0.0.1")
@@ -244,7 +314,8 @@ def parser() -> argparse.ArgumentParser:
 
 _HANDLERS = {"build": _cmd_build, "query": _cmd_query, "validate": _cmd_validate,
              "serve": _cmd_serve, "export-submissions": _cmd_export, "iris": _cmd_iris,
-             "coverage": _cmd_coverage}
+             "coverage": _cmd_coverage, "release": _cmd_release, "diff": _cmd_diff,
+             "backup": _cmd_backup, "restore": _cmd_restore}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -80,3 +80,30 @@ class ProjectPaths:
     def reports_dir(self) -> Path:
         """``build/reports/``: the validation report and the build summary."""
         return self.build_dir / "reports"
+
+    # ---- releases (issue 17: iacml/release/) ----
+
+    @property
+    def ontology_file(self) -> Path:
+        """``ontology/iacml.ttl``: the ontology, whose header a release stamps."""
+        return self.ontology_dir / "iacml.ttl"
+
+    @property
+    def releases_dir(self) -> Path:
+        """``releases/``: one folder per release; its dumps are not in git."""
+        return self.root / "releases"
+
+    @property
+    def iris_dir(self) -> Path:
+        """``data/iris/``: the IRIs each release served, and the retired ones."""
+        return self.root / "data" / "iris"
+
+    @property
+    def changelog(self) -> Path:
+        """``CHANGELOG.md``: one entry per release (Keep a Changelog)."""
+        return self.root / "CHANGELOG.md"
+
+    @property
+    def citation_cff(self) -> Path:
+        """``CITATION.cff``: how to cite the latest release."""
+        return self.root / "CITATION.cff"

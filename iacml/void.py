@@ -28,6 +28,7 @@ OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SPDX = "http://spdx.org/rdf/terms#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+PROV = "http://www.w3.org/ns/prov#"
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 LINK_TARGETS = {  # linkset key -> (namespace of the target's IRIs, target IRI, title)
@@ -76,11 +77,18 @@ class Meta:
     build_id: str = ""
     dumps: list[Dump] = field(default_factory=list)
     publisher: str = "IACML open knowledge graph project"
+    # Versions (issue 17): a release describes itself under its own IRI (``iri``) as a
+    # version of the dataset; the dataset lists its releases.
+    iri: str = ""  # the IRI described (default: the dataset's)
+    version: str = ""  # dcat:version (default: the ontology's version + the build id)
+    version_of: str = ""  # dcat:isVersionOf: the dataset, for a release
+    previous: str = ""  # dcat:previousVersion / prov:wasRevisionOf: the release before
+    releases: list[str] = field(default_factory=list)  # dcat:hasVersion, oldest first
 
     @property
     def dataset(self) -> str:
-        """The dataset's IRI."""
-        return self.base + "dataset"
+        """The IRI described: the dataset's, or a release's."""
+        return self.iri or self.base + "dataset"
 
 
 def store_select(store: ox.Store) -> Select:
@@ -131,6 +139,7 @@ def describe(select: Select, meta: Meta) -> list[ox.Triple]:
     _describe_graphs(w, ds, select, meta)
     _describe_links(w, ds, select, meta)
     _describe_dumps(w, ds, meta)
+    _describe_versions(w, ds, meta)
     return w.triples
 
 
@@ -162,7 +171,8 @@ def _describe_dataset(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) 
     w.add(ds, DCTERMS + "issued", stamp)
     versions = select(VERSION % (base, OWL))
     version = versions[0]["v"].value if versions else "unversioned"
-    w.text(ds, DCAT + "version", f"{version}+{meta.build_id}" if meta.build_id else version)
+    w.text(ds, DCAT + "version", meta.version or (f"{version}+{meta.build_id}"
+                                                  if meta.build_id else version))
     w.text(ds, OWL + "versionInfo", version)
     w.iri(ds, VOID + "sparqlEndpoint", meta.endpoint)
     w.text(ds, VOID + "uriSpace", base + "id/")
@@ -248,12 +258,26 @@ def _describe_dumps(w: _Writer, ds: ox.NamedNode, meta: Meta) -> None:
         w.text(checksum, SPDX + "checksumValue", dump.sha256)
 
 
+def _describe_versions(w: _Writer, ds: ox.NamedNode, meta: Meta) -> None:
+    """DCAT 3 versioning: a release is a version of the dataset, a revision of the
+    release before it; the dataset has every release, the newest as current."""
+    if meta.version_of:
+        w.iri(ds, DCAT + "isVersionOf", meta.version_of)
+    if meta.previous:
+        w.iri(ds, DCAT + "previousVersion", meta.previous)
+        w.iri(ds, PROV + "wasRevisionOf", meta.previous)
+    for release in meta.releases:
+        w.iri(ds, DCAT + "hasVersion", release)
+    if meta.releases:
+        w.iri(ds, DCAT + "hasCurrentVersion", meta.releases[-1])
+
+
 def write_turtle(store: ox.Store, path: str, meta: Meta | None = None) -> int:
     """Write the description of ``store`` as Turtle to ``path`` (for a build step);
     return the number of triples written."""
     triples = describe(store_select(store), meta or Meta())
     prefixes = {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "xsd": XSD, "spdx": SPDX,
-                "sd": SD, "foaf": FOAF, "owl": OWL}
+                "sd": SD, "foaf": FOAF, "owl": OWL, "prov": PROV}
     with open(path, "wb") as handle:
         ox.serialize(triples, handle, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return len(triples)

@@ -249,4 +249,12 @@ SETTINGS += (
             "(graph/submissions/*), as IACML_WRITE_TOKEN's tokens write their own.",
             secret=True),
 )
+
+
+# ---- releases and citation (issue 17: iacml/release/, server/ld/releases.py, cite.py) ----
+SETTINGS += (
+    Setting("IACML_RELEASES_DIR", "releases", str,
+            "Folder of the releases (one folder per version, made by `iacml release`), "
+            "listed at /download/; relative paths are resolved against the project root."),
+)
 BY_NAME.update({s.name: s for s in SETTINGS})

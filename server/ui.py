@@ -84,8 +84,15 @@ def tabs() -> list[dict[str, str]]:
 def index() -> str:
     """The YASGUI page (a plain form when the vendor files are not installed)."""
     config = current_app.config
+    from server.ld import releases, schemaorg
+    from server.ld.backend import QueryFailed
+    try:  # the citation and the schema.org markup of the shown data (issue 17)
+        cite, markup = releases.shown(), schemaorg.script()
+    except QueryFailed:  # a remote backend that is down: the editor still loads
+        cite, markup = None, ""
     return render_template(
-        "index.html", yasgui=(VENDOR / "yasgui.min.js").exists(), tabs=tabs(),
+        "index.html", cite=cite, schema_org=markup,
+        yasgui=(VENDOR / "yasgui.min.js").exists(), tabs=tabs(),
         default_query=default_query(), endpoint=url_for("sparql.sparql", _external=True),
         endpoint_path=url_for("sparql.sparql"), timeout=config["IACML_QUERY_TIMEOUT"],
         row_cap=config["IACML_ROW_CAP"])

@@ -62,8 +62,31 @@ def test_every_graph_and_ontology_term_is_still_there(store: ox.Store, name: str
     missing = [i for i in LISTS[name] if i.startswith(BASE + "graph/")
                and i not in graphs and i not in RETIRED]
     missing += [i for i in LISTS[name] if i.startswith(BASE + "ontology")
+                and not i.startswith(BASE + "ontology/")  # versions: the next test
                 and i not in declared and i not in RETIRED]
     assert not missing, f"{len(missing)} graphs or terms gone:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_every_ontology_version_iri_answers(client: FlaskClient, name: str) -> None:
+    """An ontology version IRI (``ontology/<version>``) is answered by that release's
+    ontology (200), or, for the served version and the versions before the first
+    release, by the documentation (303)."""
+    wrong = []
+    for iri in (i for i in LISTS[name] if i.startswith(BASE + "ontology/")):
+        response = client.get(_local(iri), headers={"Accept": "text/turtle"})
+        if response.status_code not in (200, 303):
+            wrong.append(f"{iri}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_release_commits_its_served_iris_and_its_files_are_intact() -> None:
+    """Each committed release has its list of served IRIs in data/iris/, and every
+    committed file of it still has the sha256 it was released with."""
+    from iacml.release.records import releases, verify
+    for release in releases(ROOT / "releases"):
+        assert f"served-{release.version}.txt" in LISTS, release.version
+        assert verify(release) == []
 
 
 def test_graph_and_ontology_iris_dereference(client: FlaskClient) -> None:

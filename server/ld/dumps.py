@@ -7,10 +7,7 @@ from the quads the query backend serves.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,62 +15,22 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 
-from server.ld import backend
+from iacml.release import dumps as dumpfiles
+from server.ld import backend, releases
 from server.ld.backend import QueryFailed
 from server.ld.iris import base, project_prefixes
 
 bp = Blueprint("ld_dumps", __name__)
 
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
-WHOLE = {  # file name -> (pyoxigraph format, media type, title)
-    "iacml.trig.gz": (ox.RdfFormat.TRIG, "application/trig", "TriG"),
-    "iacml.nq.gz": (ox.RdfFormat.N_QUADS, "application/n-quads", "N-Quads"),
-    "iacml.jsonld.gz": (ox.RdfFormat.JSON_LD, "application/ld+json", "JSON-LD"),
-}
 MANIFEST = "manifest.json"
 _lock = threading.Lock()
 
 
-def graph_file(graph: str) -> str:
-    """File name of the Turtle dump of one named graph."""
-    name = graph.removeprefix(base() + "graph/")
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
-    return f"graph-{safe}.ttl.gz"
-
-
-def _write(folder: Path, name: str, data: bytes) -> dict[str, Any]:
-    packed = gzip.compress(data, compresslevel=6, mtime=0)
-    tmp = folder / f".{name}.{os.getpid()}.tmp"
-    tmp.write_bytes(packed)
-    tmp.replace(folder / name)
-    return {"file": name, "size": len(packed), "sha256": hashlib.sha256(packed).hexdigest(),
-            "uncompressed": len(data)}
-
-
 def _generate(folder: Path) -> list[dict[str, Any]]:
-    quads: list[ox.Quad] = []
-    for row in backend.select(ALL_QUADS):
-        quads.append(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
-    prefixes = project_prefixes()
-    files = []
-    for name, (rdf_format, media, title) in WHOLE.items():
-        data = ox.serialize(quads, format=rdf_format,
-                            prefixes=prefixes if rdf_format == ox.RdfFormat.TRIG else None)
-        entry = _write(folder, name, data or b"")
-        entry.update({"media_type": media, "title": f"Whole dataset ({title})", "graph": None,
-                      "quads": len(quads)})
-        files.append(entry)
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for quad in quads:
-        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
-    for graph in sorted(by_graph):
-        data = ox.serialize(by_graph[graph], format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        entry = _write(folder, graph_file(graph), data or b"")
-        entry.update({"media_type": "text/turtle", "graph": graph,
-                      "title": f"Named graph {graph.removeprefix(base() + 'graph/')} (Turtle)",
-                      "quads": len(by_graph[graph])})
-        files.append(entry)
-    return files
+    quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"])
+             for row in backend.select(ALL_QUADS)]
+    return dumpfiles.write_dumps(quads, folder, base() + "graph/", project_prefixes())
 
 
 def manifest() -> list[dict[str, Any]]:
@@ -105,12 +62,18 @@ def downloads() -> Response:
         return Response(f"dumps unavailable: {exc}\n", status=503,
                         content_type="text/plain; charset=utf-8")
     version = backend.data_version()
+    listed = releases.all_releases()[::-1]  # newest first; the first is "latest"
+    served = releases.served_release()
+    rows = [{"version": r.version, "date": r.date, "iri": r.iri, "latest": i == 0,
+             "served": served is not None and r.version == served.version,
+             "url": url_for("ld.ld_releases.release_files", version=r.version, _external=True),
+             "files": len(r.files), "quads": r.quads} for i, r in enumerate(listed)]
     if request.args.get("format") == "json" or request.accept_mimetypes.best_match(
             ["text/html", "application/json"]) == "application/json":
-        return Response(json.dumps({"version": version, "files": files}, indent=1),
-                        content_type="application/json")
+        return Response(json.dumps({"version": version, "files": files, "releases": rows},
+                                   indent=1), content_type="application/json")
     return Response(render_template("ld/downloads.html", files=files, version=version,
-                                    base=base()),
+                                    base=base(), releases=rows, cite=releases.shown()),
                     content_type="text/html; charset=utf-8")
 
 
@@ -128,4 +91,7 @@ def download(name: str) -> Response:
     response = send_file(path, mimetype="application/gzip", as_attachment=True,
                          download_name=name, etag=known[name]["sha256"])
     response.headers["X-Content-SHA256"] = known[name]["sha256"]
+    # the file at this URL changes with the data version: cache briefly, then revalidate
+    # (ETag); a release's files never change (server/ld/releases.py: immutable)
+    response.headers["Cache-Control"] = "public, max-age=300"
     return response

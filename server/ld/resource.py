@@ -9,8 +9,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from iacml import citation
 from server import conneg
-from server.ld import backend, labels, retired
+from server.ld import backend, labels, releases, retired
 from server.ld import describe as desc
 from server.ld.backend import QueryFailed
 from server.ld.iris import iri_of
@@ -101,6 +102,7 @@ def resource(key: str) -> Response:
     except QueryFailed as exc:
         return unavailable(exc)
     headers["Content-Language"] = langs[0]
-    html = render_template("ld/resource.html", r=model, path=path, lang=langs[0],
+    cited = citation.resource(model["label"], iri, releases.shown())
+    html = render_template("ld/resource.html", r=model, path=path, lang=langs[0], cite=cited,
                            formats=[(n, SUFFIX_OF[n]) for n in MEDIA_TYPES])
     return Response(html, headers=headers, content_type="text/html; charset=utf-8")

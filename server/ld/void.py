@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from iacml import void
-from server.ld import backend, dumps, labels
+from server.ld import backend, dumps, labels, releases, schemaorg
 from server.ld.backend import QueryFailed
 from server.ld.iris import base
 from server.ld.rdfout import MEDIA_TYPES, serialise
@@ -46,8 +46,11 @@ def description() -> list[ox.Triple]:
             files = [void.Dump(url=f["url"], media_type=f["media_type"], size=f["size"],
                                sha256=f["sha256"], graph=f["graph"])
                      for f in dumps.with_urls(dumps.manifest())]
+            served = releases.served_release()
             meta = void.Meta(base=base(), endpoint=endpoint, modified=_modified(),
-                             build_id=_build_id(), dumps=files)
+                             build_id=_build_id(), dumps=files,
+                             version=served.version if served else "",
+                             releases=[r.iri for r in releases.all_releases()])
             cache.clear()
             cache[key] = void.describe(backend.select, meta)
         return cache[key]
@@ -70,7 +73,8 @@ def _answer(fmt: str | None) -> Response:
     for t in triples:
         rows.setdefault(str(t.subject.value), []).append(
             (t.predicate.value, term_view(t.object, index, langs)))
-    html = render_template("ld/void.html", rows=rows, dataset=base() + "dataset")
+    html = render_template("ld/void.html", rows=rows, dataset=base() + "dataset",
+                           cite=releases.shown(), schema_org=schemaorg.script())
     return Response(html, headers=headers, content_type="text/html; charset=utf-8")
 
 
