@@ -13,6 +13,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from rdflib.namespace import SDO
@@ -190,8 +191,9 @@ def test_schema_org_dataset_markup(released: FlaskClient, path: str, dataset_pat
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["creator"]["@type"] == "Organization" and data["creator"]["name"]
     assert data["version"] == "2026-03-04" and data["datePublished"] == "2026-03-04"
-    graphs = {line.rsplit(" ", 2)[-2] for line in dataset_path.read_text(
-        encoding="utf-8").splitlines() if line.strip()}
+    graphs = {q.graph_name for q in ox.parse(path=str(dataset_path),
+                                             format=ox.RdfFormat.N_QUADS)
+              if isinstance(q.graph_name, ox.NamedNode)}
     # the whole dataset in three formats, and one Turtle file per named graph
     assert len(data["distribution"]) == 3 + len(graphs)
     for download in data["distribution"]:

@@ -87,6 +87,8 @@ def w3id() -> Iterator[tuple[str, str]]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+        if process.stderr:
+            process.stderr.close()
         if os.environ.get("IACML_KEEP_APACHE_LOG"):
             print((root / "error.log").read_text())
         shutil.rmtree(root, ignore_errors=True)

@@ -26,7 +26,10 @@ _MAX_ROUNDS = 64
 
 
 def read_quads(path: Path) -> list[ox.Quad]:
-    """The quads of an N-Quads or TriG file (``.nq``, ``.trig``, either gzipped)."""
+    """The quads of the named graphs of an N-Quads or TriG file (``.nq``, ``.trig``,
+    either gzipped). A build's dump also carries the merge of its named graphs in its
+    default graph (iacml/defaultgraph.py), which any store rebuilds: a release holds
+    each statement in the graphs that state it, once."""
     name = path.name[:-3] if path.name.endswith(".gz") else path.name
     suffix = Path(name).suffix
     if suffix not in _FORMATS:
@@ -34,7 +37,8 @@ def read_quads(path: Path) -> list[ox.Quad]:
     data = path.read_bytes()
     if path.name.endswith(".gz"):
         data = gzip.decompress(data)
-    return list(ox.parse(data, format=_FORMATS[suffix]))
+    return [q for q in ox.parse(data, format=_FORMATS[suffix])
+            if not isinstance(q.graph_name, ox.DefaultGraph)]
 
 
 def _key(term: object, colour: dict[ox.BlankNode, str]) -> str:

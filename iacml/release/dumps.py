@@ -58,6 +58,9 @@ def write_dumps(quads: list[ox.Quad], folder: Path, graph_root: str,
     ``graph_root`` is the IRI the named graphs' names start with (``{base}graph/``);
     ``prefixes`` are used by the TriG and Turtle files."""
     folder.mkdir(parents=True, exist_ok=True)
+    # the default graph holds the merge of the named graphs (iacml/defaultgraph.py), a
+    # copy any store rebuilds: the dumps give each statement in the graphs that state it
+    quads = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
     files = []
     for name, (rdf_format, media, title) in WHOLE.items():
         data = ox.serialize(quads, format=rdf_format,
