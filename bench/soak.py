@@ -121,6 +121,7 @@ class Client:
         self.timeout = timeout
         self.source = (source, 0)
         self.conn = self._connect()
+        self.last_body = b""  # the last answer's body, to report what an error said
 
     def _connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout,
@@ -139,7 +140,7 @@ class Client:
                 self.conn.request("GET", f"{self.path}?query={quote(query, safe='')}",
                                   headers={"Accept": accept})
                 answer = self.conn.getresponse()
-                answer.read()
+                self.last_body = answer.read()
                 status = answer.status
                 break
             except (OSError, http.client.HTTPException):
@@ -186,6 +187,7 @@ class Traffic:
         self.normal: list[tuple[int, float]] = []
         self.runaways: list[int] = []
         self.nested: list[int] = []
+        self.failures: list[str] = []  # what the server said to a normal query it failed
         self.lock = threading.Lock()
 
     def work(self, seed: int) -> None:
@@ -197,6 +199,9 @@ class Traffic:
             result = client.get(q.text, q.accept)
             with self.lock:
                 self.normal.append(result)
+                if result[0] != 200:
+                    said = client.last_body[:300].decode("utf-8", "replace")
+                    self.failures.append(f"{result[0]} after {result[1]:.0f} ms: {said}")
 
     def _one_runaway(self) -> None:
         status = Client(self.url, source="127.0.0.2").get(RUNAWAY, JSON)[0]
@@ -309,7 +314,8 @@ def verdict(traffic: Traffic, unloaded: list[float],
         "RSS growth < 10 %": growth_rss < 0.10,
         "answers afterwards": health == 200,
     }
-    summary = (f"{len(normal)} queries, {len(errors)} errors; runaways "
+    summary = (f"{len(normal)} queries, {len(errors)} errors "
+               f"{dict(sorted(Counter(errors).items()))}; runaways "
                f"{dict(sorted(Counter(runaways).items()))}, nested "
                f"{dict(sorted(Counter(nested).items()))}, {slow_opened} slow sockets opened; "
                f"web workers {sorted(before)} -> {sorted(after)}; p50 "
@@ -317,7 +323,9 @@ def verdict(traffic: Traffic, unloaded: list[float],
                f"({p50_load / max(p50_unloaded, 1e-9):.1f}×); RSS {growth_rss:+.1%}, "
                f"PSS {growth:+.1%}")
     return {"passed": all(checks.values()), "checks": checks, "summary": summary,
-            "queries": len(normal), "errors": len(errors), "runaways": runaways,
+            "queries": len(normal), "errors": len(errors),
+            "error_statuses": dict(Counter(errors)), "failures": traffic.failures[:20],
+            "runaways": runaways,
             "nested": nested, "slow_sockets_opened": slow_opened,
             "p50_load_ms": p50_load, "p99_load_ms": percentile([ms for _, ms in normal], 99),
             "p50_unloaded_ms": p50_unloaded, "memory_start": mem_start, "memory_end": mem_end}
@@ -340,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, ok in result["checks"].items():
         print(f"{'met' if ok else 'MISSED'}: {name}")
     print(result["summary"])
+    for failure in result["failures"]:
+        print("  a normal query failed:", failure)
     return 0 if result["passed"] else 1
 
 
