@@ -147,6 +147,20 @@ def lookup(kind: str, value: str) -> Format | None:
     return None
 
 
+#: Media types that say JSON, XML or text but not which RDF syntax: an Accept naming one
+#: may be answered in an RDF format, but a request body labelled so is not guessed at.
+GENERIC_TYPES = frozenset({"application/json", "application/xml", "text/xml", "text/plain"})
+
+
+def entry_format(mimetype: str) -> Format | None:
+    """The entry format of a request body by its Content-Type (None: not RDF we read)."""
+    wanted = mimetype.strip().lower()
+    if wanted in GENERIC_TYPES or "/" not in wanted:
+        return None
+    return next((f for f in formats_for("entry")
+                 if wanted == f.media_type or wanted in f.also_accepted), None)
+
+
 def content_type(kind: str, name: str) -> str:
     """The Content-Type header of format ``name`` of ``kind``."""
     return get(kind, name).content_type
@@ -242,6 +256,21 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None,
     available = ", ".join(f.media_type for f in offered)
     raise NotAcceptable(f"none of the accepted media types ({accept}) can be served "
                         f"for {kind} results; available: {available}")
+
+
+def report_format(accept: str | None, default: str) -> Format | None:
+    """The validation-report format Accept asks for (``default``, a report format name,
+    without Accept or for ``*/*``); None when nothing acceptable can be served."""
+    try:
+        return negotiate("report", accept, default=default)
+    except NotAcceptable:
+        return None
+
+
+def report_name(fmt: Format) -> str:
+    """The name :func:`iacml.pipeline.render_outcome` gives ``fmt``: rdflib's name of an
+    RDF format (``turtle``, ``json-ld``), else the format's own (``json``, ``human``)."""
+    return fmt.parser or fmt.name
 
 
 @functools.lru_cache(maxsize=512)

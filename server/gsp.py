@@ -14,9 +14,9 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import Graph
 
 from iacml.journal import G_SUBMISSIONS_LOG, submission_name
-from server.conneg import parse_accept
+from server.formats import NotAcceptable, entry_format, formats_for, negotiate, write_rdf
+from server.results import PREFIXES
 from server.untrusted import Limits, Refused, parse_untrusted
-from server.validate import INPUT_TYPES
 from server.writes import WriteRefused, accepted, check_writable, refused, writer
 
 bp = Blueprint("gsp", __name__)
@@ -62,16 +62,17 @@ def _read(graph: str) -> Response:
     data = writer().graph_nt(graph)
     if data is None:
         return _text(404, f"<{graph}> does not exist")
-    ranges = parse_accept(request.headers.get("Accept"))
-    wants_nt = any(m == "application/n-triples" and q > 0 for m, q in ranges) and not any(
-        m in ("text/turtle", "application/x-turtle") and q > 0 for m, q in ranges)
-    if wants_nt:
-        return Response(data, 200, content_type="application/n-triples; charset=utf-8")
-    from server.results import PREFIXES
-
+    try:
+        fmt = negotiate("graph", request.headers.get("Accept"))
+    except NotAcceptable as exc:
+        return _text(406, str(exc))
+    if fmt.name == "ntriples":
+        return Response(data, 200, content_type=fmt.content_type)
+    name = "turtle" if fmt.name == "html" else fmt.name  # no page for a submission graph
     parsed = ox.parse(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    body = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return Response(body, 200, content_type="text/turtle; charset=utf-8")
+    body = write_rdf(parsed, name, prefixes=PREFIXES)
+    return Response(body, 200, content_type=fmt.content_type if name == fmt.name
+                    else "text/turtle; charset=utf-8")
 
 
 def _body() -> Graph:
@@ -81,11 +82,12 @@ def _body() -> Graph:
         raise WriteRefused(413, f"the body is larger than the limit of {limit} bytes "
                                 "(IACML_VALIDATE_MAX_BYTES)")
     mimetype = (request.mimetype or "").lower()
-    parser = INPUT_TYPES.get(mimetype)
-    if parser is None or parser == "trig":
-        types = ", ".join(t for t, p in INPUT_TYPES.items() if p != "trig")
+    fmt = entry_format(mimetype)
+    if fmt is None or fmt.datasets or fmt.parser is None:  # a graph holds triples
+        types = ", ".join(f.media_type for f in formats_for("entry") if not f.datasets)
         raise WriteRefused(415, f"unsupported Content-Type {mimetype or '(none)'!r}; send "
                                 f"one of {types}")
+    parser = fmt.parser
     raw = request.get_data(cache=False)
     if len(raw) > limit:
         raise WriteRefused(413, f"the body is larger than the limit of {limit} bytes "

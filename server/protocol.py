@@ -35,7 +35,7 @@ class ProtocolRequest:
     query: str | None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    format: str | None = None
+    format: str | None = None  # every format= value, joined by commas (server.formats)
     update: str | None = None  # a SPARQL Update (POST only): the guarded write path
 
 
@@ -109,5 +109,5 @@ def parse(request: Request, max_bytes: int) -> ProtocolRequest:
         query=queries[0] if queries else None,
         default_graphs=_values(url_pairs, "default-graph-uri"),
         named_graphs=_values(url_pairs, "named-graph-uri"),
-        format=formats[-1] if formats else None,
+        format=",".join(formats) or None,
     )

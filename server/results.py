@@ -1,4 +1,4 @@
-"""Result formats: content negotiation tables and capped serialisers.
+"""Capped serialisers of query answers (the formats themselves: :mod:`server.formats`).
 
 SELECT results are written here (JSON, XML, CSV, TSV) rather than with
 pyoxigraph's ``QuerySolutions.serialize`` so that the row cap can cut the
@@ -11,44 +11,16 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from iacml.namespaces import PREFIXES as NAMESPACES
+from server.formats import write_rdf
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-# format name -> (media type sent back, media types that select it)
-SOLUTION_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "json": ("application/sparql-results+json", ("application/sparql-results+json",
-                                                 "application/json")),
-    "xml": ("application/sparql-results+xml", ("application/sparql-results+xml",
-                                               "application/xml", "text/xml")),
-    "csv": ("text/csv", ("text/csv",)),
-    "tsv": ("text/tab-separated-values", ("text/tab-separated-values",)),
-    "html": ("text/html", ("text/html", "application/xhtml+xml")),
-}
-BOOLEAN_FORMATS = {k: v for k, v in SOLUTION_FORMATS.items() if k in {"json", "xml", "html"}}
-GRAPH_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "turtle": ("text/turtle", ("text/turtle", "application/x-turtle")),
-    "ntriples": ("application/n-triples", ("application/n-triples", "text/plain")),
-    "rdfxml": ("application/rdf+xml", ("application/rdf+xml", "application/xml", "text/xml")),
-    "jsonld": ("application/ld+json", ("application/ld+json", "application/json")),
-    "trig": ("application/trig", ("application/trig",)),
-    "nquads": ("application/n-quads", ("application/n-quads",)),
-    "html": ("text/html", ("text/html", "application/xhtml+xml")),
-}
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
-}
-FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "rdf": "rdfxml",
-                  "rdf+xml": "rdfxml", "json-ld": "jsonld", "nq": "nquads",
-                  "n-quads": "nquads", "srj": "json", "srx": "xml"}
 
 PREFIXES: dict[str, str] = {name: str(ns) for name, ns in NAMESPACES.items()}
 """The project's prefixes: pre-declared in every query and used in Turtle output."""
@@ -165,12 +137,4 @@ def write_boolean(value: bool, fmt: str) -> bytes:
 
 def write_graph(triples: Iterable[ox.Triple], fmt: str) -> bytes:
     """Serialise triples in an RDF format (html: N-Triples, rendered later)."""
-    if fmt == "html":
-        fmt = "ntriples"
-    rdf_format = RDF_FORMATS[fmt]
-    items: Iterator[object] = iter(triples)
-    if rdf_format.supports_datasets:
-        items = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in items)
-    prefixes = PREFIXES if fmt in {"turtle", "trig", "rdfxml"} else None
-    data = ox.serialize(items, format=rdf_format, prefixes=prefixes)
-    return data if data is not None else b""
+    return write_rdf(triples, "ntriples" if fmt == "html" else fmt, prefixes=PREFIXES)

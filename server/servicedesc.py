@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from server.results import RDF_FORMATS
+from server.formats import QUERY_KINDS, formats_for, write_rdf
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FORMATS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                  "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD",
-                  "TriG", "N-Quads")
+RESULT_FORMATS = tuple(dict.fromkeys(f.w3c for kind in QUERY_KINDS for f in formats_for(kind)
+                                    if f.w3c))
 INPUT_FORMATS = ("N-Quads", "TriG")
 PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS,
             "dcterms": "http://purl.org/dc/terms/"}
@@ -79,10 +78,5 @@ def describe(endpoint: str, counts: dict[str, int] | None, total: int | None,
 
 
 def serialise(triples: list[ox.Triple], fmt: str) -> bytes:
-    """Write the description in RDF format ``fmt`` (a key of RDF_FORMATS)."""
-    rdf_format = RDF_FORMATS[fmt]
-    items: list[object] = list(triples)
-    if rdf_format.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    prefixes = PREFIXES if fmt in {"turtle", "trig", "rdfxml"} else None
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes) or b""
+    """Write the description in graph format ``fmt`` of :mod:`server.formats`."""
+    return write_rdf(triples, fmt, prefixes=PREFIXES)

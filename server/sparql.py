@@ -8,7 +8,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 
-from server import conneg, querytext, servicedesc
+from server import formats, querytext, servicedesc
 from server.pool import PoolError, PoolUnavailable, QueryMemoryExceeded, QueryTimeout
 from server.protocol import UPDATE_REFUSED, ProtocolError, parse
 from server.resultcache import answer_key
@@ -89,10 +89,10 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
               format_param: str | None) -> Response:
     """Check, run and serialise one query; map every failure to its status."""
     config = current_app.config
-    formats = conneg.negotiate_all(request.headers.get("Accept"), format_param)
+    formats_by_kind = dict(formats.negotiate_all(request.headers.get("Accept"), format_param))
     job = {"op": "query", "query": query, "base_iri": _endpoint_url(),
            "default_graphs": default_graphs or None,
-           "named_graphs": named_graphs or None, "formats": formats,
+           "named_graphs": named_graphs or None, "formats": formats_by_kind,
            "row_cap": config["IACML_ROW_CAP"], "allow": config["IACML_SERVICE_ALLOWLIST"]}
     backend = current_app.extensions["iacml.backend"]
     cache = current_app.extensions["iacml.results"]
@@ -122,7 +122,7 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
     if facts.form in querytext.UPDATE_WORDS:
         return error(403, UPDATE_REFUSED)
     kind = FORM_KIND.get(facts.form or "")
-    if kind and formats[kind] is None:
+    if kind and formats_by_kind[kind] is None:
         return _not_acceptable(kind, format_param)
     limit = config["IACML_QUERY_TIMEOUT"]
     metrics = current_app.extensions["iacml.metrics"]
@@ -180,8 +180,8 @@ def _if_none_match() -> set[str]:
 
 def _not_acceptable(kind: str, format_param: str | None) -> Response:
     try:
-        conneg.negotiate(kind, request.headers.get("Accept"), format_param)
-    except conneg.NotAcceptable as exc:
+        formats.negotiate(kind, request.headers.get("Accept"), format_param)
+    except formats.NotAcceptable as exc:
         return error(406, str(exc))
     return error(406, f"no acceptable format for {kind} results")
 
@@ -202,7 +202,7 @@ def _answer(answer: dict[str, Any], query: str, etag: str | None = None,
     if fmt == "html":
         body = _html(kind, answer, query, cap)
         return Response(body, headers=headers, content_type="text/html; charset=utf-8")
-    return Response(answer["body"], headers=headers, content_type=conneg.media_type(kind, fmt))
+    return Response(answer["body"], headers=headers, content_type=formats.content_type(kind, fmt))
 
 
 def _html(kind: str, answer: dict[str, Any], query: str, cap: int) -> str:
@@ -246,8 +246,8 @@ def _counts() -> tuple[dict[str, int] | None, int | None]:
 def service_description(format_param: str | None) -> Response:
     """The SPARQL service description, in the negotiated RDF format."""
     try:
-        fmt = conneg.negotiate("graph", request.headers.get("Accept"), format_param)
-    except conneg.NotAcceptable as exc:
+        fmt = formats.negotiate("graph", request.headers.get("Accept"), format_param).name
+    except formats.NotAcceptable as exc:
         return error(406, str(exc))
     if fmt == "html":
         return redirect(url_for("ui.index"), code=303)
@@ -255,5 +255,5 @@ def service_description(format_param: str | None) -> Response:
     triples = servicedesc.describe(request.base_url, counts, total,
                                    bool(current_app.config["IACML_SERVICE_ALLOWLIST"]))
     return Response(servicedesc.serialise(triples, fmt), headers={"Vary": "Accept"},
-                    content_type=conneg.media_type("graph", fmt))
+                    content_type=formats.content_type("graph", fmt))
 

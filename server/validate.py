@@ -18,51 +18,26 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from iacml.errors import BuildError
 from iacml.paths import ProjectPaths
 from iacml.pipeline import ValidationOutcome, checker_for, render_outcome
-from server.conneg import parse_accept
+from server.formats import Format, entry_format, formats_for, report_format, report_name
 from server.settings import PROJECT_ROOT, dataset_path
 from server.untrusted import Limits, Refused, parse_untrusted
 
 bp = Blueprint("validate", __name__)
 
-#: Content-Type of an entry → rdflib parser name.
-INPUT_TYPES: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/trig": "trig",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
-#: Form field value → rdflib parser name.
-FORM_FORMATS: dict[str, str] = {"turtle": "turtle", "trig": "trig", "nt": "nt",
-                                "json-ld": "json-ld", "xml": "xml"}
-#: Report format name → (media type sent, media types accepted).
-REPORT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "json": ("application/json", ("application/json",)),
-    "turtle": ("text/turtle", ("text/turtle", "application/x-turtle")),
-    "json-ld": ("application/ld+json", ("application/ld+json",)),
-    "html": ("text/html", ("text/html", "application/xhtml+xml")),
-    "human": ("text/plain", ("text/plain",)),
-}
+#: Form field value (the parser name of an entry format) → its format.
+FORM_FORMATS: dict[str, str] = {f.parser: f.parser for f in formats_for("entry") if f.parser}
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def report_format(accept: str | None, default: str) -> str | None:
-    """The report format the Accept header asks for (``default`` for */* or none);
-    None when nothing acceptable can be served."""
-    ranges = parse_accept(accept)
-    if not ranges:
-        return default
-    best, best_q = None, 0.0
-    for name, (_sent, accepted) in REPORT_TYPES.items():
-        q = max((q for media, q in ranges if media in accepted), default=-1.0)
-        if q > best_q:
-            best, best_q = name, q
-    if best is not None:
-        return best
-    if any(media in ("*/*", "application/*", "text/*") and q > 0 for media, q in ranges):
-        return default
-    return None
+def entry_parser(mimetype: str) -> str | None:
+    """The parser name of an entry sent with Content-Type ``mimetype`` (None: unknown)."""
+    fmt = entry_format(mimetype)
+    return fmt.parser if fmt is not None else None
+
+
+def entry_types() -> str:
+    """The Content-Types an entry may be sent with, for an error message."""
+    return ", ".join(f.media_type for f in formats_for("entry"))
 
 
 def _checker():
@@ -98,11 +73,12 @@ def validate() -> Response:
     """Validate the posted entry and answer with its report (nothing is stored)."""
     mimetype = (request.mimetype or "").lower()
     from_form = mimetype in _FORM_TYPES
-    fmt = report_format(request.headers.get("Accept"), "html" if from_form else "json")
-    if fmt is None:
-        offered = ", ".join(sent for sent, _ in REPORT_TYPES.values())
+    chosen = report_format(request.headers.get("Accept"), "html" if from_form else "json")
+    if chosen is None:
+        offered = ", ".join(f.media_type for f in formats_for("report"))
         return _error(406, f"cannot answer in any accepted media type; available: {offered}",
                       None)
+    fmt = report_name(chosen)
     limit = int(current_app.config["IACML_VALIDATE_MAX_BYTES"])
     if request.content_length is not None and request.content_length > limit:
         return _error(413, f"the entry is larger than the limit of {limit} bytes "
@@ -115,10 +91,10 @@ def validate() -> Response:
             return _error(415, f"unsupported format {request.form.get('format')!r}; use one "
                                f"of {', '.join(FORM_FORMATS)}", fmt, form_text=text)
     else:
-        parser = INPUT_TYPES.get(mimetype)
+        parser = entry_parser(mimetype)
         if parser is None:
             return _error(415, f"unsupported Content-Type {mimetype or '(none)'!r}; send one "
-                               f"of {', '.join(INPUT_TYPES)}", fmt)
+                               f"of {entry_types()}", fmt)
         data = request.get_data(cache=False)
         text = ""
     if len(data) > limit:
@@ -136,19 +112,17 @@ def validate() -> Response:
     except (OSError, BuildError) as exc:  # no built dataset to validate against
         return _error(503, f"validation is unavailable: {exc}", fmt)
     elapsed = time.perf_counter() - start
-    return _answer(outcome, fmt, text, request.form.get("format", "turtle"), elapsed)
+    return _answer(outcome, chosen, text, request.form.get("format", "turtle"), elapsed)
 
 
-def _answer(outcome: ValidationOutcome, fmt: str, text: str, form_format: str,
+def _answer(outcome: ValidationOutcome, fmt: Format, text: str, form_format: str,
             elapsed: float) -> Response:
     headers = {"X-IACML-Conforms": "true" if outcome.conforms else "false",
                "X-IACML-Validation-Seconds": f"{elapsed:.3f}", "Vary": "Accept"}
-    if fmt == "html":
+    if fmt.name == "html":
         body = render_template("validate.html", error=None, line=None, text=text,
                                form_format=form_format, formats=FORM_FORMATS, outcome=outcome,
                                base_iri=current_app.config.get("IACML_BASE_IRI", ""))
         return Response(body, 200, headers, content_type="text/html; charset=utf-8")
-    sent = REPORT_TYPES[fmt][0]
-    content_type = sent + ("; charset=utf-8" if sent.startswith("text/") or "json" in sent
-                           else "")
-    return Response(render_outcome(outcome, fmt), 200, headers, content_type=content_type)
+    return Response(render_outcome(outcome, report_name(fmt)), 200, headers,
+                    content_type=fmt.content_type)

@@ -355,16 +355,14 @@ def refused(exc: WriteRefused, accept: str | None) -> Any:
     from iacml.pipeline import render_outcome
 
     if exc.outcome is not None:
-        from server.validate import report_format
+        from server.formats import get, report_format, report_name
 
         fmt = report_format(accept, "json")
-        if fmt not in ("json", "turtle", "json-ld", "human"):
-            fmt = "json"
-        types = {"json": "application/json", "turtle": "text/turtle",
-                 "json-ld": "application/ld+json", "human": "text/plain"}
-        return Response(render_outcome(exc.outcome, fmt), exc.status,
+        if fmt is None or fmt.name == "html":  # a write is answered to a program
+            fmt = get("report", "json")
+        return Response(render_outcome(exc.outcome, report_name(fmt)), exc.status,
                         {"X-IACML-Conforms": "false", **exc.headers},
-                        content_type=types[fmt] + "; charset=utf-8")
+                        content_type=fmt.content_type)
     return Response(exc.message + "\n", exc.status, exc.headers,
                     content_type="text/plain; charset=utf-8")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from server.formats import split_suffix
 from server.ld import geo, iris, search
-from server.ld.rdfout import split_suffix
 
 
 @pytest.fixture

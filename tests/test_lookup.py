@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server import conneg, create_app
+from server import create_app
+from server import formats as registry
 from server.lookup import is_lookup
 from server.pool import TIMING
 
@@ -106,7 +107,7 @@ def test_in_process_answers_equal_the_workers(app, dataset_path: Path) -> None:
     compared = 0
     for accept in ("application/sparql-results+json", "text/csv",
                    "application/n-triples, application/sparql-results+json;q=0.5"):
-        formats = conneg.negotiate_all(accept, None)
+        formats = dict(registry.negotiate_all(accept, None))
         for query in queries:
             job = {"op": "query", "query": query, "base_iri": "http://localhost/sparql",
                    "default_graphs": None, "named_graphs": None, "formats": formats,

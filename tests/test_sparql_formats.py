@@ -114,13 +114,24 @@ def test_browser_gets_html_table(server: LiveServer) -> None:
 
 
 @pytest.mark.parametrize(("query", "accept"), [
-    ("ASK {}", "application/x-unknown"), (SELECT, "text/turtle"),
-    (CONSTRUCT, "application/sparql-results+json"), ("ASK {}", "text/csv")])
+    ("ASK {}", "application/x-unknown"), (SELECT, "image/png"), (CONSTRUCT, "image/png")])
 def test_not_acceptable(server: LiveServer, query: str, accept: str) -> None:
     resp = get(server, query, accept)
     assert resp.status_code == 406
     assert "available" in resp.text
 
 
-def test_unknown_format_parameter(server: LiveServer) -> None:
-    assert get(server, SELECT, None, format="yaml").status_code == 406
+@pytest.mark.parametrize(("query", "accept", "sent"), [
+    (SELECT, "text/turtle", "application/sparql-results+json"),
+    (CONSTRUCT, "application/sparql-results+json", "text/turtle"),
+    ("ASK {}", "text/csv", "application/sparql-results+json")])
+def test_format_of_another_form_gets_the_default(server: LiveServer, query: str, accept: str,
+                                                 sent: str) -> None:
+    resp = get(server, query, accept)
+    assert resp.status_code == 200
+    assert media(resp) == sent
+
+
+def test_unknown_format_parameter_falls_back_to_accept(server: LiveServer) -> None:
+    assert media(get(server, SELECT, None, format="yaml")) == "application/sparql-results+json"
+    assert media(get(server, SELECT, "text/csv", format="yaml")) == "text/csv"

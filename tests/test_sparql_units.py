@@ -1,10 +1,10 @@
-"""Unit tests of the endpoint's pure parts: query lexer, SERVICE check, conneg, rate limit."""
+"""Unit tests of the endpoint's pure parts: query lexer, SERVICE check, negotiation, rate limit."""
 
 from __future__ import annotations
 
 import pytest
 
-from server import conneg, querytext, settings
+from server import formats, querytext, settings
 from server.ratelimit import RateLimiter
 
 
@@ -52,19 +52,66 @@ def test_service_check() -> None:
     ("graph", "*/*", "nt", "ntriples"),
     ("boolean", "application/sparql-results+xml, application/sparql-results+json;q=0.9",
      None, "xml"),
+    # a wildcard counts against a format's own media type only: text/xml does not make
+    # SPARQL XML a text format
+    ("solutions", "text/*", None, "csv"),
+    ("graph", "text/*", None, "turtle"),
+    ("graph", "text/turtle;charset=utf-8", None, "turtle"),
+    # an Accept naming only formats of other kinds: this kind's default (RFC 9110 12.5.1)
+    ("solutions", "text/turtle", None, "json"),
+    ("graph", "application/sparql-results+json", None, "turtle"),
+    ("boolean", "text/csv", None, "json"),
+    # format=: names per kind, client aliases, lists; what names nothing falls back to Accept
+    ("solutions", None, "yaml", "json"),
+    ("solutions", "text/csv", "yaml", "csv"),
+    ("graph", "*/*", "xml", "rdfxml"),
+    ("graph", "*/*", "json", "jsonld"),
+    ("graph", "*/*", "n3", "turtle"),
+    ("graph", "*/*", "json-ld,application/ld+json,application/x-json+ld", "jsonld"),
+    ("solutions", "*/*", "json-ld,application/ld+json,application/x-json+ld", "json"),
+    ("solutions", "text/tab-separated-values", "tsv,text/tab-separated-values", "tsv"),
+    ("solutions", None, "rdf+xml,application/rdf+xml", "json"),
+    # validation reports: a wildcard gives the route's default
+    ("report", "*/*", None, "json"),
+    ("report", "application/ld+json", None, "jsonld"),
+    ("report", "text/plain", None, "human"),
 ])
 def test_negotiate(kind: str, accept: str | None, fmt: str | None, expected: str) -> None:
-    assert conneg.negotiate(kind, accept, fmt) == expected
+    assert formats.negotiate(kind, accept, fmt).name == expected
 
 
 @pytest.mark.parametrize(("kind", "accept", "fmt"), [
-    ("solutions", "text/turtle", None), ("graph", "application/sparql-results+json", None),
-    ("boolean", "text/csv", None), ("solutions", None, "yaml"),
+    ("solutions", "application/x-unknown", None), ("graph", "image/png", None),
+    ("boolean", "image/png", "yaml"),
     ("solutions", "application/sparql-results+json;q=0", None),
 ])
 def test_not_acceptable(kind: str, accept: str | None, fmt: str | None) -> None:
-    with pytest.raises(conneg.NotAcceptable):
-        conneg.negotiate(kind, accept, fmt)
+    with pytest.raises(formats.NotAcceptable):
+        formats.negotiate(kind, accept, fmt)
+
+
+def test_report_default_for_a_wildcard() -> None:
+    assert formats.negotiate("report", "*/*", None, default="html").name == "html"
+    assert formats.negotiate("report", None, None, default="html").name == "html"
+    assert formats.negotiate("report", "application/json", None, default="html").name == "json"
+
+
+def test_registry_is_one_table() -> None:
+    """Every kind has a default; a name or media type selects its own format; the
+    entry formats are the ones iacml.entries parses (the library cannot import the server,
+    so it keeps its file-suffix table, which must agree)."""
+    from iacml.entries import FORMATS as FILE_SUFFIXES
+
+    for kind in (*formats.QUERY_KINDS, "entry", "report"):
+        offered = formats.formats_for(kind)
+        assert offered, kind
+        for fmt in offered:  # a name selects its own format, in every kind it has
+            assert formats.lookup(kind, fmt.name) is fmt
+            assert formats.lookup(kind, fmt.media_type) is fmt
+    parsers = {f.parser for f in formats.formats_for("entry")}
+    assert parsers == set(FILE_SUFFIXES.values())
+    for fmt in formats.formats_for("entry"):
+        assert fmt.suffix is not None and FILE_SUFFIXES[fmt.suffix] == fmt.parser
 
 
 def test_rate_limiter() -> None:
@@ -83,3 +130,17 @@ def test_settings_from_environment() -> None:
         "IACML_QUERY_TIMEOUT": 2.5, "IACML_ROW_CAP": 7,
         "IACML_SERVICE_ALLOWLIST": ["http://a/", "http://b/"], "IACML_TRUST_PROXY": True}
     assert all(s.help for s in settings.SETTINGS)
+
+
+def test_docs_name_every_query_format() -> None:
+    """docs/endpoint.md's format table names every format= name, alias and media type
+    of the registry's query answers (so the table cannot drift from the registry)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "endpoint.md").read_text()
+    section = text.split("## Formats and content negotiation", 1)[1].split("\n## ", 1)[0]
+    for kind in formats.QUERY_KINDS:
+        for fmt in formats.formats_for(kind):
+            for word in (fmt.name, *fmt.names):
+                assert f"`{word}`" in section, word
+            assert fmt.media_type in section, fmt.media_type

@@ -10,10 +10,11 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template
 
+from server.formats import by_suffix, content_type
 from server.ld import backend, labels
 from server.ld.backend import QueryFailed
 from server.ld.iris import base
-from server.ld.rdfout import MEDIA_TYPES, SUFFIXES, serialise
+from server.ld.rdfout import serialise
 from server.ld.resource import negotiated
 from server.ld.views import term_view
 
@@ -91,7 +92,7 @@ def model() -> list[dict[str, Any]]:
 @bp.route("/ontology.<suffix>")
 def ontology(suffix: str | None = None) -> Response:
     """The ontology documentation, or the ontology in an RDF format."""
-    fmt = SUFFIXES.get("." + suffix) if suffix else None
+    fmt = by_suffix(suffix)
     if suffix and fmt is None:
         return Response("unknown format suffix\n", status=404,
                         content_type="text/plain; charset=utf-8")
@@ -99,7 +100,7 @@ def ontology(suffix: str | None = None) -> Response:
     try:
         if fmt != "html":
             return Response(serialise(triples(), None, fmt), headers={"Vary": "Accept"},
-                            content_type=MEDIA_TYPES[fmt])
+                            content_type=content_type("graph", fmt))
         sections = model()
     except QueryFailed as exc:
         return Response(f"the ontology is unavailable: {exc}\n", status=503,

@@ -30,8 +30,9 @@ from flask import (
 
 from iacml import citation
 from iacml.release.records import RECORD, SUMS, VERSION, Release, releases
+from server.formats import by_suffix, content_type
 from server.ld.iris import base
-from server.ld.rdfout import MEDIA_TYPES, SUFFIXES, serialise
+from server.ld.rdfout import serialise
 from server.ld.resource import negotiated
 from server.settings import dataset_path
 
@@ -162,7 +163,7 @@ def release_iri(version: str, suffix: str | None = None) -> Response:
     """The IRI of a release: its page, or its DCAT/VoID description in RDF."""
     if version == "latest":
         return _latest_redirect(request.path)
-    fmt = SUFFIXES.get("." + suffix) if suffix else None
+    fmt = by_suffix(suffix)
     release = find(version) if VERSION.match(version) else None
     if release is None or (suffix and fmt is None):
         return _not_found(version)
@@ -173,7 +174,7 @@ def release_iri(version: str, suffix: str | None = None) -> Response:
     return Response(serialise(list(graph), None, fmt),
                     headers={"Vary": "Accept", "Cache-Control": IMMUTABLE,
                              "Access-Control-Allow-Origin": "*"},
-                    content_type=MEDIA_TYPES[fmt])
+                    content_type=content_type("graph", fmt))
 
 
 @bp.route("/ontology/<version>")
@@ -191,10 +192,10 @@ def ontology_version(version: str) -> Response:
     path = release.folder / "ontology.ttl"
     headers = {"Vary": "Accept", "Cache-Control": IMMUTABLE, "Access-Control-Allow-Origin": "*"}
     if fmt == "turtle":
-        return Response(path.read_bytes(), headers=headers, content_type=MEDIA_TYPES[fmt])
+        return Response(path.read_bytes(), headers=headers, content_type=content_type("graph", fmt))
     triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     return Response(serialise(triples, None, fmt), headers=headers,
-                    content_type=MEDIA_TYPES[fmt])
+                    content_type=content_type("graph", fmt))
 
 
 def _is_current_or_prior(version: str) -> bool:

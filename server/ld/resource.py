@@ -10,12 +10,20 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from iacml import citation
-from server import conneg
+from server.formats import (
+    Format,
+    NotAcceptable,
+    content_type,
+    formats_for,
+    negotiate,
+    split_suffix,
+    suffix_of,
+)
 from server.ld import backend, labels, releases, retired
 from server.ld import describe as desc
 from server.ld.backend import QueryFailed
 from server.ld.iris import iri_of
-from server.ld.rdfout import MEDIA_TYPES, SUFFIX_OF, serialise, split_suffix
+from server.ld.rdfout import serialise
 from server.ld.views import page_model
 
 bp = Blueprint("ld_resource", __name__)
@@ -26,18 +34,23 @@ def negotiated(fmt: str | None) -> str:
     if fmt:
         return fmt
     try:
-        return conneg.negotiate("graph", request.headers.get("Accept"),
-                                request.args.get("format"))
-    except conneg.NotAcceptable as exc:
+        return negotiate("graph", request.headers.get("Accept"),
+                         ",".join(request.args.getlist("format"))).name
+    except NotAcceptable as exc:
         abort(Response(str(exc) + "\n", status=406, content_type="text/plain; charset=utf-8"))
     raise AssertionError("unreachable")
 
 
+def _representations() -> list[Format]:
+    """Every representation of a page: HTML first, then each RDF format with a suffix."""
+    html = [f for f in formats_for("graph") if f.name == "html"]
+    return html + [f for f in formats_for("graph") if f.suffix and f.name != "html"]
+
+
 def alternates(path: str) -> str:
     """Link header naming every representation of the page at ``path``."""
-    links = [f'</{path}{SUFFIX_OF["html"]}>; rel="alternate"; type="text/html"']
-    links += [f'</{path}{SUFFIX_OF[name]}>; rel="alternate"; type="{media.split(";")[0]}"'
-              for name, media in MEDIA_TYPES.items()]
+    links = [f'</{path}{fmt.suffix}>; rel="alternate"; type="{fmt.media_type}"'
+             for fmt in _representations()]
     return ", ".join(links)
 
 
@@ -84,7 +97,7 @@ def resource(key: str) -> Response:
     try:
         found = desc.describe(iri)
         if not found.exists:
-            suffix = SUFFIX_OF[suffix_fmt] if suffix_fmt else ""
+            suffix = suffix_of(suffix_fmt) if suffix_fmt else ""
             return retired.answer(iri, fmt, suffix) or not_found(iri, fmt)
         headers = {"Vary": "Accept, Accept-Language", "Link": alternates(path),
                    "Access-Control-Allow-Origin": "*",
@@ -92,10 +105,10 @@ def resource(key: str) -> Response:
         if request.if_none_match.contains(headers["ETag"].strip('"')):
             return Response(status=304, headers=headers)
         if suffix_fmt is None:
-            headers["Content-Location"] = f"/{path}{SUFFIX_OF[fmt]}"
+            headers["Content-Location"] = f"/{path}{suffix_of(fmt)}"
         if fmt != "html":
             body = serialise(found.triples(), found.quads(), fmt)
-            return Response(body, headers=headers, content_type=MEDIA_TYPES[fmt])
+            return Response(body, headers=headers, content_type=content_type("graph", fmt))
         index = labels.index()
         langs = labels.preferred_languages()
         model = page_model(found, desc.passages(found), index, langs)
@@ -104,5 +117,6 @@ def resource(key: str) -> Response:
     headers["Content-Language"] = langs[0]
     cited = citation.resource(model["label"], iri, releases.shown())
     html = render_template("ld/resource.html", r=model, path=path, lang=langs[0], cite=cited,
-                           formats=[(n, SUFFIX_OF[n]) for n in MEDIA_TYPES])
+                           formats=[(f.name, f.suffix) for f in _representations()
+                                    if f.name != "html"])
     return Response(html, headers=headers, content_type="text/html; charset=utf-8")

@@ -11,10 +11,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from iacml import void
+from server.formats import by_suffix, content_type
 from server.ld import backend, dumps, labels, releases, schemaorg
 from server.ld.backend import QueryFailed
 from server.ld.iris import base
-from server.ld.rdfout import MEDIA_TYPES, serialise
+from server.ld.rdfout import serialise
 from server.ld.resource import negotiated
 from server.ld.views import term_view
 from server.settings import dataset_path
@@ -66,7 +67,7 @@ def _answer(fmt: str | None) -> Response:
     headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
     if fmt != "html":
         return Response(serialise(triples, None, fmt), headers=headers,
-                        content_type=MEDIA_TYPES[fmt])
+                        content_type=content_type("graph", fmt))
     index = labels.index()
     langs = labels.preferred_languages()
     rows: dict[str, list[tuple[str, dict[str, object]]]] = {}
@@ -88,8 +89,7 @@ def well_known() -> Response:
 @bp.route("/dataset.<suffix>")
 def dataset(suffix: str | None = None) -> Response:
     """The dataset IRI: the same description, by content negotiation or suffix."""
-    from server.ld.rdfout import SUFFIXES
-    fmt = SUFFIXES.get("." + suffix) if suffix else None
+    fmt = by_suffix(suffix)
     if suffix and fmt is None:
         return Response("unknown format suffix\n", status=404,
                         content_type="text/plain; charset=utf-8")
