@@ -42,7 +42,7 @@ wrk:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
 	  || echo "warning: wrk could not be installed: the concurrent benchmark runs will not run"
 
-# Debian's nginx: the front of the server (server/front.py): it buffers requests and
+# Debian's nginx: the front of the server (server/front/nginx.py): it buffers requests and
 # answers so slow or stalled clients cannot hold the app's threads.
 NGINX := /usr/sbin/nginx
 nginx:
@@ -71,7 +71,7 @@ $(DATASET): $(STAMP) $(BUILD_INPUTS)
 build: $(STAMP)
 	$(BIN)/iacml build
 
-# nginx in front of granian on http://$(HOST):$(PORT) (server/launch.py).
+# nginx in front of granian on http://$(HOST):$(PORT) (server/front/launch.py).
 serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 

@@ -4,7 +4,7 @@ in front of granian) can serve here at all, next to ours and the Oxigraph server
 The throughput target of issue 10 (3,000 req/s) is measured against these floors:
 a constant answer with no framework, the same through Flask, and the least a
 SPARQL endpoint can do in Python (pyoxigraph in process, its own JSON writer).
-Each runs under server/launch.py with one web worker per core, like ours, and is
+Each runs under server/front/launch.py with one web worker per core, like ours, and is
 loaded by the same wrk run (8 connections, a random lookup per request) on
 SF 1; the CPU time of the server's processes per request is read from /proc.
 Nothing is asserted: the figures are printed (and written to
@@ -38,7 +38,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def _start_floor(app: str, dataset: Path) -> engines.Engine:
-    """A floor app served like ours: nginx in front of granian (server/launch.py)."""
+    """A floor app served like ours: nginx in front of granian (server/front/launch.py)."""
     port = engines.free_port()
     log = Path("/tmp") / f"iacml-ceiling-{app}-{port}.log"
     env = {**os.environ, "IACML_DATASET": str(dataset)}

@@ -1,7 +1,7 @@
 """The floor apps of ``python -m bench.ceiling``: what our HTTP stack itself can serve here.
 
-Each is a WSGI callable for ``python -m server.launch --app bench.ceiling_apps:NAME``; none is part
-of the endpoint.  ``IACML_DATASET`` names the dump the pyoxigraph one loads.
+Each is a WSGI callable for ``python -m server.front.launch --app bench.ceiling_apps:NAME``;
+none is part of the endpoint.  ``IACML_DATASET`` names the dump the pyoxigraph one loads.
 """
 
 from __future__ import annotations

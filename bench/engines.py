@@ -1,6 +1,6 @@
 """The engines compared, each started on a free 127.0.0.1 port and stopped afterwards.
 
-- ``ours``: the server as ``make serve`` runs it (server/launch.py: nginx in front of
+- ``ours``: the server as ``make serve`` runs it (server/front/launch.py: nginx in front of
   granian), rate limit off;
 - ``ours-nocache``: the same with the result cache off (IACML_RESULT_CACHE_BYTES=0), so
   every request runs its query: the engine and the stack without the cache;
@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 from server import settings as server_settings
-from server.readiness import wait_until_serving
+from server.ops.readiness import wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -95,7 +95,7 @@ class Engine:
         """RSS and PSS (MiB) of the whole process tree, and the largest query worker's."""
         pids = tree_pids(self.process.pid)
         mem = {pid: memory_kib(pid) for pid in pids}
-        workers = [pid for pid in pids if "server.zygote" in cmdline(pid)
+        workers = [pid for pid in pids if "server.workers.zygote" in cmdline(pid)
                    and any(pid in tree_pids(z)[1:] for z in pids if z != pid)]
         return {"rss_mib": sum(r for r, _ in mem.values()) / 1024,
                 "pss_mib": sum(p for _, p in mem.values()) / 1024,
@@ -119,8 +119,8 @@ class Engine:
 
 
 def launch_argv(port: int, host: str = "127.0.0.1") -> list[str]:
-    """The command that starts our server (server/launch.py: nginx in front of granian)."""
-    return [sys.executable, "-m", "server.launch", "--host", host, "--port", str(port)]
+    """The command that starts our server (server/front/launch.py: nginx in front of granian)."""
+    return [sys.executable, "-m", "server.front.launch", "--host", host, "--port", str(port)]
 
 
 def spawn(argv: list[str], log: Path, env: dict[str, str] | None = None

@@ -33,7 +33,7 @@ control_socket_disable = True
 
 
 def on_starting(server: object) -> None:
-    """Create the folder the web workers share (metrics, rate limits: server.shared);
+    """Create the folder the web workers share (metrics, rate limits: server.ops.shared);
     the workers, forked later, inherit its path."""
     os.environ["IACML_SHARED_DIR"] = tempfile.mkdtemp(prefix="iacml-shared-")
 

@@ -3,7 +3,7 @@
 For random lookups on a dump, one process measures, per request (p50, ms):
 
 - ``raw``: pyoxigraph in this process, query + JSON serialisation by pyoxigraph;
-- ``worker_execute``: :func:`server.worker.execute` in this process (the
+- ``worker_execute``: :func:`server.workers.worker.execute` in this process (the
   worker's own code: lexical check, query, the app's JSON writer);
 - ``pool_run``: the app's pool from the web side (job sent to a forked worker
   over its socket, answer received: the hand-off included);
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.mix import lookup_query, subjects
     from server import create_app
-    from server.worker import execute, load_store
+    from server.workers.worker import execute, load_store
 
     queries = [lookup_query(iri) for iri in subjects(args.dataset, 2000)]
     random.Random(1).shuffle(queries)

@@ -4,8 +4,8 @@ Each candidate front is started in turn on the SF 1 dump:
 
 - ``gunicorn``: the set-up the endpoint shipped with (bench/gunicorn_conf.py:
   gthread, one web worker per core, 8 threads each);
-- ``granian``: granian alone on the port (server/launch.py with IACML_FRONT=none);
-- ``nginx``: Debian's nginx in front of granian (server/launch.py, the default).
+- ``granian``: granian alone on the port (server/front/launch.py with IACML_FRONT=none);
+- ``nginx``: Debian's nginx in front of granian (server/front/launch.py, the default).
 
 Against each, ``--sockets`` attacking connections are opened from ``--sources``
 loopback addresses (127.0.1.x; many addresses, so a per-address cap alone cannot

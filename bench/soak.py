@@ -164,7 +164,7 @@ def rss_by_role(engine: engines.Engine) -> dict[str, float]:
     for pid in engines.tree_pids(engine.process.pid):
         command = engines.cmdline(pid)
         role = ("nginx" if "nginx" in command else "zygote and query workers"
-                if "server.zygote" in command else "granian" if "granian" in command
+                if "server.workers.zygote" in command else "granian" if "granian" in command
                 else "launcher")
         out[role] = round(out.get(role, 0.0) + engines.memory_kib(pid)[0] / 1024, 1)
     return out

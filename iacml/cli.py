@@ -231,10 +231,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     paths = ProjectPaths.default()
     if not paths.dataset_nq.exists():
         raise BuildError(f"{paths.dataset_nq} is missing: run `iacml build` first")
-    # The launcher (server/launch.py) runs nginx in front of granian; exec keeps the pid,
+    # The launcher (server/front/launch.py) runs nginx in front of granian; exec keeps the pid,
     # so whoever started `iacml serve` can stop the server with one signal.
     os.chdir(paths.root)
-    argv = [sys.executable, "-m", "server.launch", "--host", args.host,
+    argv = [sys.executable, "-m", "server.front.launch", "--host", args.host,
             "--port", str(args.port)]
     os.execv(argv[0], argv)
     return 0  # not reached

@@ -79,7 +79,7 @@ def _kinds(*kinds: str) -> frozenset[str]:
 
 #: Every format, in order of preference within each kind (the first is the default).
 FORMATS: tuple[Format, ...] = (
-    # SPARQL results: written by server.results (so the row cap can cut the stream)
+    # SPARQL results: written by server.query.results (so the row cap can cut the stream)
     Format("json", "application/sparql-results+json", _kinds("solutions", "boolean"),
            also_accepted=("application/json",), names=("srj",), w3c="SPARQL_Results_JSON"),
     Format("xml", "application/sparql-results+xml", _kinds("solutions", "boolean"),

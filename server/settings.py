@@ -136,7 +136,7 @@ SETTINGS += (
 BY_NAME.update({s.name: s for s in SETTINGS})
 
 
-# ---- validation service (issue 9: server/validate.py) ----
+# ---- validation service (issue 9: server/write/checkservice.py) ----
 SETTINGS += (
     Setting("IACML_VALIDATE_MAX_BYTES", 262144, int,
             "Largest entry POST /validate accepts, in bytes (body or pasted text); "
@@ -145,7 +145,7 @@ SETTINGS += (
 BY_NAME.update({s.name: s for s in SETTINGS})
 
 
-# ---- guarded writes (issue 9: server/writes.py, server/gsp.py, iacml/journal.py) ----
+# ---- guarded writes (issue 9: server/write/writes.py, server/write/gsp.py, iacml/journal.py) ----
 SETTINGS += (
     Setting("IACML_JOURNAL", "instance/journal.jsonl", str,
             "Path of the write journal (JSON Lines, append-only, fsynced before each 2xx); "
@@ -157,7 +157,7 @@ BY_NAME.update({s.name: s for s in SETTINGS})
 
 def web_workers(environ: Mapping[str, str] | None = None) -> int:
     """Web workers (IACML_WEB_WORKERS): by default one per core, at most 8, since
-    each holds its own copies of the data (read by server/launch.py)."""
+    each holds its own copies of the data (read by server/front/launch.py)."""
     return int(load(environ)["IACML_WEB_WORKERS"]) or min(os.cpu_count() or 1, 8)
 
 
@@ -166,8 +166,8 @@ def web_workers(environ: Mapping[str, str] | None = None) -> int:
 BEHIND_FRONT = "IACML_BEHIND_FRONT"
 
 
-# ---- the front and the fair share of the workers (issue 19: server/launch.py, front.py,
-# server/admission.py, server/pool.py) ----
+# ---- the front and the fair share of the workers (issue 19: server/front/launch.py, front.py,
+# server/ops/admission.py, server/workers/pool.py) ----
 SETTINGS += (
     Setting("IACML_FRONT", "nginx", str,
             "What accepts client connections: 'nginx' (Debian's nginx buffers requests and "
@@ -223,7 +223,8 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return config
 
 
-# ---- untrusted input (issue 19: server/untrusted/, server/tokens.py, server/sandbox.py) ----
+# ---- untrusted input (issue 19: server/untrusted/, server/write/tokens.py,
+# server/workers/sandbox.py) ----
 SETTINGS += (
     Setting("IACML_MAX_NESTING", 32, int,
             "Deepest nesting accepted in a query, an update or an entry (brackets of "

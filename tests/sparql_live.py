@@ -1,6 +1,6 @@
 """Live endpoint servers for the server tests: the production server on a free loopback port.
 
-``live_server(**settings)`` starts ``python -m server.launch`` (what ``make serve``
+``live_server(**settings)`` starts ``python -m server.front.launch`` (what ``make serve``
 runs: nginx in front of granian) with the given ``IACML_*`` settings (once per
 distinct settings in a test session), waits for /health from every web worker
 and returns a :class:`LiveServer`; every server is terminated when the session ends.  The
@@ -28,7 +28,7 @@ import pyoxigraph as ox
 import requests
 
 from server import settings as server_settings
-from server.readiness import wait_until_serving
+from server.ops.readiness import wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "sparql" / "small.nq"
@@ -163,7 +163,8 @@ def live_server(expect_healthy: bool = True, **settings: str) -> LiveServer:
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"iacml-test-server-{port}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "server.launch", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "server.front.launch", "--host", "127.0.0.1",
+             "--port", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     atexit.register(server.stop)

@@ -68,3 +68,53 @@ def test_no_library_is_patched(path: Path) -> None:
             if isinstance(target, ast.Attribute) and _base(target) in library:
                 patched.append(f"line {node.lineno}: {ast.unparse(target)}")
     assert not patched, f"{_ids(path)} changes a library: {patched}"
+
+
+def test_no_two_modules_share_a_name() -> None:
+    """A module's name says what it is across the project: ``backend`` or ``void`` in two
+    packages makes a reader (and a traceback) ambiguous."""
+    seen: dict[str, list[str]] = {}
+    for path in MODULES:
+        if path.name != "__init__.py":
+            seen.setdefault(path.stem, []).append(_ids(path))
+    shared = {name: paths for name, paths in seen.items() if len(paths) > 1}
+    assert not shared, f"modules with the same name: {shared}"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _defines_blueprint(tree: ast.Module) -> bool:
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+               and node.func.id == "Blueprint" for node in ast.walk(tree))
+
+
+def _imported_modules(tree: ast.Module, known: set[str]) -> set[str]:
+    """The project modules a module imports, at its top or inside a function."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                found.add(submodule if submodule in known else node.module)
+    return found & known
+
+
+def test_no_route_module_imports_another() -> None:
+    """Routes share code through helper modules, never through each other; an area's
+    package may gather its own route modules into one blueprint."""
+    trees = {_module_name(p): ast.parse(p.read_text(encoding="utf-8"))
+             for p in MODULES if p.is_relative_to(ROOT / "server")}
+    routes = {name for name, tree in trees.items() if _defines_blueprint(tree)}
+    modules = set(trees)
+    assert {"server.query.sparql", "server.ld.resource", "server.write.gsp"} <= routes
+    crossing = []
+    for name in sorted(routes):
+        for other in sorted((_imported_modules(trees[name], modules) & routes) - {name}):
+            if not other.startswith(name + "."):  # a package gathering its own routes
+                crossing.append(f"{name} -> {other}")
+    assert not crossing, f"route modules importing route modules: {crossing}"

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.front import nginx_binary
+from server.front.nginx import nginx_binary
 from tests.sparql_live import LiveServer, free_port, live_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from server.admission import Admission
+from server.ops.admission import Admission
 from tests.sparql_live import LiveServer, live_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -131,7 +131,7 @@ def test_a_query_past_the_memory_cap_gets_503_and_the_server_goes_on() -> None:
     assert re.search(r"^iacml_query_memory_stops [1-9]", text, re.M), text
 
 
-# ---- the shared slots themselves (server/admission.py), across real processes ----
+# ---- the shared slots themselves (server/ops/admission.py), across real processes ----
 
 FORK = multiprocessing.get_context("fork")
 

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.htmlsafety import safe_href
+from server.ui.htmlsafety import safe_href
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "entries"
 SUB = "https://w3id.org/iacml/graph/submissions/"

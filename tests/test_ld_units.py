@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 
 from server.formats import split_suffix
-from server.ld import geo, iris, search
+from server.ld import geo, search, urls
 
 
 @pytest.fixture
@@ -50,14 +50,14 @@ def test_split_suffix(key: str, expected: tuple[str, str | None]) -> None:
 
 
 def test_iri_mapping(ctx: Flask) -> None:
-    assert iris.iri_of("id/country/ARG") == "https://w3id.org/iacml/id/country/ARG"
-    assert iris.local_href("https://w3id.org/iacml/id/city/san-jose") == "/id/city/san-jose"
-    assert iris.local_href("https://w3id.org/iacml/ontology#Ministry") == "/ontology#Ministry"
-    assert iris.local_href("https://w3id.org/iacml/graph/source/003") == "/graph/source/003"
-    assert iris.local_href("http://www.wikidata.org/entity/Q414") is None
-    assert iris.curie("http://www.w3.org/2004/02/skos/core#prefLabel") == "skos:prefLabel"
+    assert urls.iri_of("id/country/ARG") == "https://w3id.org/iacml/id/country/ARG"
+    assert urls.local_href("https://w3id.org/iacml/id/city/san-jose") == "/id/city/san-jose"
+    assert urls.local_href("https://w3id.org/iacml/ontology#Ministry") == "/ontology#Ministry"
+    assert urls.local_href("https://w3id.org/iacml/graph/source/003") == "/graph/source/003"
+    assert urls.local_href("http://www.wikidata.org/entity/Q414") is None
+    assert urls.curie("http://www.w3.org/2004/02/skos/core#prefLabel") == "skos:prefLabel"
     ctx.config["IACML_BASE_IRI"] = "http://localhost:5000"  # no trailing slash
-    assert iris.iri_of("id/x") == "http://localhost:5000/id/x"
+    assert urls.iri_of("id/x") == "http://localhost:5000/id/x"
 
 
 def test_coordinates_from_geonames_package() -> None:

@@ -1,4 +1,4 @@
-"""Lookups by IRI answered in the web process (server/lookup.py).
+"""Lookups by IRI answered in the web process (server/workers/lookup.py).
 
 The recognizer must accept only queries whose cost is bounded by one subject's
 statements (anything else goes to a killable worker), and the in-process answer
@@ -18,8 +18,8 @@ import pytest
 
 from server import create_app
 from server import formats as registry
-from server.lookup import is_lookup
-from server.pool import TIMING
+from server.workers.lookup import is_lookup
+from server.workers.pool import TIMING
 
 ID = "https://w3id.org/iacml/id/"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from server.pool import QueryPool
-from server.sandbox import routes, zygote_args
+from server.workers.pool import QueryPool
+from server.workers.sandbox import routes, zygote_args
 from tests.loopback import NO_SOLUTIONS, Listener
 
 JOB = {"op": "query", "formats": {"solutions": "json", "boolean": "json", "graph": "ntriples"},

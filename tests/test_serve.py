@@ -66,7 +66,7 @@ def test_the_launcher_runs_nginx_in_front_of_granian(served: tuple[str, int]) ->
     """The process `iacml serve` started has become the launcher (exec keeps its pid),
     and its children are nginx and granian serving server.wsgi:app."""
     _, pid = served
-    assert b"server.launch" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    assert b"server.front.launch" in Path(f"/proc/{pid}/cmdline").read_bytes()
     commands = [Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
                 for child in _children(pid)]
     assert any(cmd[0].startswith(b"nginx: master process") for cmd in commands), commands

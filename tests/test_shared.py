@@ -1,4 +1,4 @@
-"""State shared by gunicorn's web workers (server/shared.py): metrics and rate limits
+"""State shared by gunicorn's web workers (server/ops/shared.py): metrics and rate limits
 count every worker's requests, in unit tests with real processes and on a live
 server with two web workers."""
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import requests
 
-from server.metrics import Metrics
-from server.shared import SharedRateLimiter
+from server.ops.metrics import Metrics
+from server.ops.shared import SharedRateLimiter
 from tests.sparql_live import live_server
 
 FORK = multiprocessing.get_context("fork")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from server import formats, querytext, settings
-from server.ratelimit import RateLimiter
+from server import formats, settings
+from server.ops.ratelimit import RateLimiter
+from server.query import querytext
 
 
 @pytest.mark.parametrize(("query", "form", "dataset", "service"), [

@@ -20,7 +20,7 @@ def web_pids(server: LiveServer) -> set[int]:
     """The server's processes but the zygotes and what they forked (query workers,
     egress relays), which may die and be replaced by design."""
     pids = server.pids()
-    zygotes = {pid for pid in pids if b"server.zygote" in _cmdline(pid)}
+    zygotes = {pid for pid in pids if b"server.workers.zygote" in _cmdline(pid)}
     children: dict[int, list[int]] = {}
     for pid in pids:
         try:

@@ -29,7 +29,7 @@ from server.untrusted.nesting import (
     json_depth,
     sparql_or_turtle_depth,
 )
-from server.zygote import WORKER_STACK_BYTES
+from server.workers.zygote import WORKER_STACK_BYTES
 from tests.nesting_shapes import NESTED, SEQUENTIAL
 
 LIMIT = settings.BY_NAME["IACML_MAX_NESTING"].default

@@ -15,9 +15,9 @@ import re
 from flask import Blueprint, Response, abort
 
 from iacml import citation
-from server.ld import backend, labels, releases
-from server.ld.backend import QueryFailed
-from server.ld.iris import iri_of
+from server.ld import datasource, labels, releaseindex
+from server.ld.datasource import QueryFailed
+from server.ld.urls import iri_of
 
 bp = Blueprint("ld_cite", __name__)
 #: Characters an IRI reference may not hold (SPARQL's IRIREF): such a path names nothing.
@@ -40,16 +40,16 @@ def citation_text(cited: citation.Citation) -> str:
 def cited(target: str) -> citation.Citation | None:
     """What ``target`` (``dataset``, ``release/<version>``, ``id/...``) cites, or None."""
     if target == "dataset":
-        return releases.shown()
+        return releaseindex.shown()
     if target.startswith("release/"):
-        release = releases.find(target.removeprefix("release/"))
+        release = releaseindex.find(target.removeprefix("release/"))
         return citation.dataset(release.version, release.date, release.iri) if release else None
     if target.startswith("id/"):
         iri = iri_of(target)
-        if IRI_UNSAFE.search(iri) or not backend.ask(f"ASK {{ <{iri}> ?p ?o }}"):
+        if IRI_UNSAFE.search(iri) or not datasource.ask(f"ASK {{ <{iri}> ?p ?o }}"):
             return None
         label = labels.index().label(iri, labels.preferred_languages())
-        return citation.resource(label, iri, releases.shown())
+        return citation.resource(label, iri, releaseindex.shown())
     return None
 
 

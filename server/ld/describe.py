@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from server.ld import backend
+from server.ld import datasource
 
 STATEMENTS = """
 SELECT ?dir ?g ?b ?p ?o WHERE {
@@ -92,7 +92,7 @@ def describe(iri: str) -> Description:
     found = Description(iri)
     if not _iri_ok(iri):
         return found
-    for row in backend.select(STATEMENTS % {"s": iri}):
+    for row in datasource.select(STATEMENTS % {"s": iri}):
         graph, p, o = row["g"].value, row["p"].value, row["o"]
         direction = row["dir"].value
         if direction == "out":
@@ -144,7 +144,7 @@ def passages(found: Description) -> list[Passage]:
         "claims": " ".join(f"<{c}>" for c in sorted(claims) if _iri_ok(c)) or NOTHING}
     back = {v[1:-1]: k for k, v in owner_iri.items()}
     result: dict[str, Passage] = {}
-    for row in backend.select(query):
+    for row in datasource.select(query):
         key = row["passage"].value
         if key not in result:
             start, end = row.get("start"), row.get("end")

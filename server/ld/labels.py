@@ -15,8 +15,8 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 from flask import current_app, request
 
-from server.ld import backend
-from server.ld.iris import base, curie
+from server.ld import datasource
+from server.ld.urls import base, curie
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -118,12 +118,12 @@ _lock = threading.Lock()
 
 def index() -> LabelIndex:
     """The label index of the served data version (built on first use)."""
-    version = backend.data_version()
+    version = datasource.data_version()
     cache = current_app.extensions.setdefault("iacml.ld.labels", {})
     with _lock:
         if version not in cache:
             built = LabelIndex()
-            for row in backend.select(LABELS_QUERY):
+            for row in datasource.select(LABELS_QUERY):
                 built.add(row["s"].value, row["p"].value, row["l"])
             cache.clear()
             cache[version] = built

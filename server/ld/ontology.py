@@ -11,11 +11,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template
 
 from server.formats import by_suffix, content_type
-from server.ld import backend, labels
-from server.ld.backend import QueryFailed
-from server.ld.iris import base
-from server.ld.rdfout import serialise
-from server.ld.resource import negotiated
+from server.ld import datasource, labels
+from server.ld.datasource import QueryFailed
+from server.ld.rdfout import negotiated, serialise
+from server.ld.urls import base
 from server.ld.views import term_view
 
 bp = Blueprint("ld_ontology", __name__)
@@ -36,12 +35,12 @@ HIDDEN = {RDF_TYPE, labels.RDFS + "label", SKOS + "prefLabel", SKOS + "definitio
 
 def triples() -> list[ox.Triple]:
     """The triples of ``graph/ontology`` (cached per data version)."""
-    version = backend.data_version()
+    version = datasource.data_version()
     cache = current_app.extensions.setdefault("iacml.ld.ontology", {})
     with _lock:
         if version not in cache:
             graph = base() + "graph/ontology"
-            rows = backend.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            rows = datasource.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
             cache.clear()
             cache[version] = [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
         return cache[version]

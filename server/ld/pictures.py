@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template
 
-from server.ld import backend, geo, labels
-from server.ld.backend import QueryFailed
-from server.ld.iris import base, href
+from server.ld import datasource, geo, labels
+from server.ld.datasource import QueryFailed
+from server.ld.urls import base, href
 
 bp = Blueprint("ld_pictures", __name__)
 
@@ -61,7 +61,7 @@ def timeline_data() -> dict[str, Any]:
     index = labels.index()
     langs = labels.preferred_languages()
     items: dict[str, dict[str, Any]] = {}
-    for row in backend.select(_queries()["timeline"]):
+    for row in datasource.select(_queries()["timeline"]):
         iri = row["activity"].value
         item = items.setdefault(iri, {"iri": iri, "href": href(iri),
                                       "label": index.label(iri, langs), "starts": set(),
@@ -97,7 +97,7 @@ def map_data() -> dict[str, Any]:
     index = labels.index()
     langs = labels.preferred_languages()
     places: dict[str, dict[str, Any]] = {}
-    for row in backend.select(_queries()["map"]):
+    for row in datasource.select(_queries()["map"]):
         iri = row["place"].value
         place = places.setdefault(iri, {"iri": iri, "href": href(iri),
                                         "label": index.label(iri, langs),

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import (
@@ -29,64 +26,15 @@ from flask import (
 )
 
 from iacml import citation
-from iacml.release.records import RECORD, SUMS, VERSION, Release, releases
+from iacml.release.records import RECORD, SUMS, VERSION
 from server.formats import by_suffix, content_type
-from server.ld.iris import base
-from server.ld.rdfout import serialise
-from server.ld.resource import negotiated
-from server.settings import dataset_path
+from server.ld import datasource
+from server.ld.rdfout import negotiated, serialise
+from server.ld.releaseindex import all_releases, find
+from server.ld.urls import base
 
 bp = Blueprint("ld_releases", __name__)
-_lock = threading.Lock()
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-def folder() -> Path:
-    """The releases folder (``IACML_RELEASES_DIR``)."""
-    return dataset_path(str(current_app.config.get("IACML_RELEASES_DIR") or "releases"))
-
-
-def all_releases() -> list[Release]:
-    """Every release, oldest first (read again when the folder changes)."""
-    root = folder()
-    stamp = root.stat().st_mtime_ns if root.exists() else 0
-    cache = current_app.extensions.setdefault("iacml.ld.releases", {})
-    with _lock:
-        if cache.get("stamp") != (root, stamp):
-            cache["stamp"], cache["list"] = (root, stamp), releases(root)
-        return list(cache["list"])
-
-
-def find(version: str) -> Release | None:
-    """The release ``version`` (``latest``: the newest), or None."""
-    found = all_releases()
-    if version == "latest":
-        return found[-1] if found else None
-    return next((r for r in found if r.version == version), None)
-
-
-def _build_id() -> str:
-    path = dataset_path(current_app.config["IACML_DATASET"]).parent / "build-id"
-    return path.read_text(encoding="utf-8").strip() if path.exists() else ""
-
-
-def served_release() -> Release | None:
-    """The release the served data is: the one made from the same build (same inputs)."""
-    build = _build_id()
-    return next((r for r in reversed(all_releases()) if build and r.build_id == build), None)
-
-
-def shown() -> citation.Citation:
-    """The citation of the data this server shows: its release, or an unreleased build
-    (dated by its dump)."""
-    release = served_release()
-    if release is not None:
-        return citation.dataset(release.version, release.date, release.iri)
-    path = dataset_path(current_app.config["IACML_DATASET"])
-    stamp = path.stat().st_mtime if path.exists() else 0
-    date = datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d")
-    return citation.dataset(f"unreleased build {_build_id() or 'unknown'}", date,
-                            base() + "dataset", released=False)
 
 
 def _not_found(version: str) -> Response:
@@ -201,6 +149,5 @@ def ontology_version(version: str) -> Response:
 def _is_current_or_prior(version: str) -> bool:
     """A version IRI the served ontology names (its own, or its owl:priorVersion chain
     before the first release, e.g. ``0.1.0``): answered by the documentation."""
-    from server.ld import backend
     iri = f"{base()}ontology/{version}"
-    return backend.ask(f"ASK {{ GRAPH ?g {{ <{base()}ontology> ?p <{iri}> }} }}")
+    return datasource.ask(f"ASK {{ GRAPH ?g {{ <{base()}ontology> ?p <{iri}> }} }}")

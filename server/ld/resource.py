@@ -7,38 +7,24 @@ import hashlib
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from iacml import citation
 from server.formats import (
     Format,
-    NotAcceptable,
     content_type,
     formats_for,
-    negotiate,
     split_suffix,
     suffix_of,
 )
-from server.ld import backend, labels, releases, retired
+from server.ld import datasource, labels, releaseindex, retired
 from server.ld import describe as desc
-from server.ld.backend import QueryFailed
-from server.ld.iris import iri_of
-from server.ld.rdfout import serialise
+from server.ld.datasource import QueryFailed
+from server.ld.rdfout import negotiated, serialise
+from server.ld.urls import iri_of
 from server.ld.views import page_model
 
 bp = Blueprint("ld_resource", __name__)
-
-
-def negotiated(fmt: str | None) -> str:
-    """The format asked for: the suffix's, else by Accept (406 when none fits)."""
-    if fmt:
-        return fmt
-    try:
-        return negotiate("graph", request.headers.get("Accept"),
-                         ",".join(request.args.getlist("format"))).name
-    except NotAcceptable as exc:
-        abort(Response(str(exc) + "\n", status=406, content_type="text/plain; charset=utf-8"))
-    raise AssertionError("unreachable")
 
 
 def _representations() -> list[Format]:
@@ -56,7 +42,7 @@ def alternates(path: str) -> str:
 
 def etag(path: str, fmt: str, language: str) -> str:
     """A validator of one representation: the data version, the page and its variant."""
-    text = "|".join((backend.data_version(), path, fmt, language))
+    text = "|".join((datasource.data_version(), path, fmt, language))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
@@ -115,7 +101,7 @@ def resource(key: str) -> Response:
     except QueryFailed as exc:
         return unavailable(exc)
     headers["Content-Language"] = langs[0]
-    cited = citation.resource(model["label"], iri, releases.shown())
+    cited = citation.resource(model["label"], iri, releaseindex.shown())
     html = render_template("ld/resource.html", r=model, path=path, lang=langs[0], cite=cited,
                            formats=[(f.name, f.suffix) for f in _representations()
                                     if f.name != "html"])

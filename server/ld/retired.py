@@ -14,7 +14,7 @@ import threading
 from flask import Response, current_app, render_template
 
 from iacml.iris import Retired, read_retired
-from server.ld.iris import base, href
+from server.ld.urls import base, href
 from server.settings import PROJECT_ROOT
 
 TABLE = PROJECT_ROOT / "data" / "iris" / "retired.csv"

@@ -19,8 +19,8 @@ from flask import current_app, url_for
 from markupsafe import Markup
 
 from iacml import citation
-from server.ld import backend, dumps, releases
-from server.ld.iris import base
+from server.ld import datasource, dumpcache, releaseindex
+from server.ld.urls import base
 
 _lock = threading.Lock()
 SCHEMA = "https://schema.org/"
@@ -56,7 +56,7 @@ def bounds(value: str) -> tuple[str, str] | None:
 
 def temporal_coverage() -> str:
     """The ISO 8601 interval from the earliest to the latest day the data's dates give."""
-    found = [b for row in backend.select(DATES) if (b := bounds(row["d"].value))]
+    found = [b for row in datasource.select(DATES) if (b := bounds(row["d"].value))]
     if not found:
         return ""
     return f"{min(b[0] for b in found)}/{max(b[1] for b in found)}"
@@ -65,7 +65,7 @@ def temporal_coverage() -> str:
 def spatial_coverage() -> list[dict[str, Any]]:
     """The countries of the registry, each with its Wikidata entity."""
     places: dict[str, dict[str, Any]] = {}
-    for row in backend.select(COUNTRIES.format(base=base())):
+    for row in datasource.select(COUNTRIES.format(base=base())):
         place = places.setdefault(row["c"].value, {"@type": "Country", "@id": row["c"].value,
                                                    "name": row["label"].value})
         if "same" in row:
@@ -74,7 +74,7 @@ def spatial_coverage() -> list[dict[str, Any]]:
 
 
 def _distributions(cited: citation.Citation) -> list[dict[str, str]]:
-    release = releases.served_release()
+    release = releaseindex.served_release()
     if release is not None:
         return [{"name": f.title, "encodingFormat": f.media_type, "contentSize": str(f.size),
                  "contentUrl": url_for("ld.ld_releases.release_file", version=release.version,
@@ -82,16 +82,16 @@ def _distributions(cited: citation.Citation) -> list[dict[str, str]]:
                 for f in release.dumps]
     return [{"name": f["title"], "encodingFormat": f["media_type"],
              "contentSize": str(f["size"]), "contentUrl": f["url"]}
-            for f in dumps.with_urls(dumps.manifest())]
+            for f in dumpcache.with_urls(dumpcache.manifest())]
 
 
 def dataset_markup() -> dict[str, Any]:
     """The schema.org Dataset of the shown data (cached per data version and host)."""
-    key = (backend.data_version(), url_for("ld.ld_void.dataset", _external=True))
+    key = (datasource.data_version(), url_for("ld.ld_void.dataset", _external=True))
     cache = current_app.extensions.setdefault("iacml.ld.schemaorg", {})
     with _lock:
         if key not in cache:
-            cited = releases.shown()
+            cited = releaseindex.shown()
             cache.clear()
             cache[key] = citation.schema_org(cited, citation.ABSTRACT, _distributions(cited),
                                              temporal_coverage(), spatial_coverage())

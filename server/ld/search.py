@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from server.ld import labels
-from server.ld.backend import QueryFailed
-from server.ld.iris import base, href
+from server.ld.datasource import QueryFailed
+from server.ld.urls import base, href
 
 bp = Blueprint("ld_search", __name__)
 

@@ -7,8 +7,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.ld.describe import Description, Passage
-from server.ld.iris import base, curie, href, local_href
 from server.ld.labels import RDF_TYPE, LabelIndex
+from server.ld.urls import base, curie, href, local_href
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INCOMING_SHOWN = 50

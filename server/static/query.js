@@ -1,6 +1,6 @@
 /* The query page: YASGUI with the examples and competency questions as tabs. A file of
    its own (its settings read from a JSON element), since the Content-Security-Policy
-   runs no inline script (server/htmlsafety.py). */
+   runs no inline script (server/ui/htmlsafety.py). */
 "use strict";
 (function () {
   var settings = JSON.parse(document.getElementById("iacml-query").textContent);

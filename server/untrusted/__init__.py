@@ -126,7 +126,7 @@ def parse_untrusted(body: bytes | str, kind: Kind, limits: Limits, fmt: str | No
 
 
 def _parse_entry(data: bytes, fmt: str, limits: Limits, backend: Any) -> Graph:
-    from server.pool import PoolError
+    from server.workers.pool import PoolError
 
     try:
         answer = backend.run({"op": "parse", "data": data, "format": fmt}, limits.time_limit)

@@ -11,7 +11,7 @@ A differential between the two parsers (text rdflib reads one way, pyoxigraph
 another) is not enough to fetch anything or write elsewhere, because:
 
 - the worker evaluating the update has no network of its own
-  (:mod:`server.sandbox`): a LOAD or SERVICE pyoxigraph would run fails to connect;
+  (:mod:`server.workers.sandbox`): a LOAD or SERVICE pyoxigraph would run fails to connect;
 - the update runs on a scratch copy of the submission graphs, and what it changed
   is found by comparing the copy before and after (:func:`evaluate`), not from the
   text: a change to any graph but the one target is refused by the web process.
@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from iacml.journal import G_SUBMISSIONS_LOG, SUBMISSIONS_PREFIX
-from server import querytext
+from server.query import querytext
 
 
 class UpdateRefused(Exception):

@@ -20,7 +20,7 @@ function html(tag, text, parent) {
 }
 
 function svgLink(href, parent) {
-  // an activity or place whose IRI is not http(s) has no href (server/htmlsafety.py):
+  // an activity or place whose IRI is not http(s) has no href (server/ui/htmlsafety.py):
   // it is drawn, not linked
   return href ? el("a", {href: href}, parent) : el("g", {}, parent);
 }

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, url_for
 
-from server.results import PREFIXES
+from server.query.results import PREFIXES
 from server.settings import PROJECT_ROOT
+from server.ui.htmlsafety import safe_headers, safe_href
 
 bp = Blueprint("ui", __name__)
+# Every page of the app, not only this blueprint's: links only to http(s)/mailto in
+# templates, CSP and the other safety headers on every response.
+bp.add_app_template_filter(safe_href, "safe_href")
+bp.after_app_request(safe_headers)
 
 QUERIES = PROJECT_ROOT / "queries"
-VENDOR = Path(__file__).resolve().parent / "static" / "vendor" / "yasgui"
+VENDOR = PROJECT_ROOT / "server" / "static" / "vendor" / "yasgui"
 
 
 def prefix_block() -> str:
@@ -84,10 +88,10 @@ def tabs() -> list[dict[str, str]]:
 def index() -> str:
     """The YASGUI page (a plain form when the vendor files are not installed)."""
     config = current_app.config
-    from server.ld import releases, schemaorg
-    from server.ld.backend import QueryFailed
+    from server.ld import releaseindex, schemaorg
+    from server.ld.datasource import QueryFailed
     try:  # the citation and the schema.org markup of the shown data (issue 17)
-        cite, markup = releases.shown(), schemaorg.script()
+        cite, markup = releaseindex.shown(), schemaorg.script()
     except QueryFailed:  # a remote backend that is down: the editor still loads
         cite, markup = None, ""
     return render_template(

@@ -1,6 +1,6 @@
 """Where queries are answered: the embedded worker pool, or a remote SPARQL endpoint.
 
-Both backends take the same job dict (see :mod:`server.worker`) and return the
+Both backends take the same job dict (see :mod:`server.workers.worker`) and return the
 same answer dict, so the blueprint does not care which one runs.
 """
 
@@ -12,10 +12,10 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
-from server.lookup import LocalLookups, is_lookup
-from server.pool import PoolUnavailable, QueryPool, QueryTimeout
-from server.results import prologue
-from server.worker import serialise
+from server.query.results import prologue
+from server.workers.lookup import LocalLookups, is_lookup
+from server.workers.pool import PoolUnavailable, QueryPool, QueryTimeout
+from server.workers.worker import serialise
 
 NAMED_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 

@@ -1,12 +1,12 @@
 """A small pool of killable query worker processes.
 
 pyoxigraph cannot cancel a query from Python and a thread cannot be stopped,
-so every query runs in a worker process (see :mod:`server.worker`).  A request
+so every query runs in a worker process (see :mod:`server.workers.worker`).  A request
 borrows an idle worker, sends it the job and waits up to the time limit; past
 it the worker is killed with SIGKILL (its CPU is freed at once), a replacement
 is forked in the background and the caller gets :class:`QueryTimeout`.
 
-Workers are forked by a zygote process (:mod:`server.zygote`) that loaded the
+Workers are forked by a zygote process (:mod:`server.workers.zygote`) that loaded the
 dataset once, never by forking the threaded web process.
 """
 
@@ -100,7 +100,7 @@ class QueryPool:
         self.dataset = dataset
         self.memory_mib = memory_mib  # cap on what one query adds to its worker; 0: none
         self.journal = journal
-        self.zygote_args = zygote_args  # the workers' network (server.sandbox.zygote_args)
+        self.zygote_args = zygote_args  # the workers' network (server.workers.sandbox.zygote_args)
         self.size = max(1, size)
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._fork_lock = threading.Lock()
@@ -140,7 +140,7 @@ class QueryPool:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PROJECT_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         self._zygote = subprocess.Popen(
-            [sys.executable, "-m", "server.zygote", self.dataset or "",
+            [sys.executable, "-m", "server.workers.zygote", self.dataset or "",
              "--fd", str(theirs.fileno())]
             + (["--journal", self.journal] if self.journal else []) + list(self.zygote_args),
             pass_fds=[theirs.fileno()], env=env, cwd=str(PROJECT_ROOT))

@@ -1,7 +1,7 @@
 """Guarded writes to submission graphs (issue 9): the guard and the durable commit.
 
 Only graphs ``graph/submissions/<name>`` may be written, each by the token it
-belongs to (:mod:`server.tokens`); every graph built from the repository is
+belongs to (:mod:`server.write.tokens`); every graph built from the repository is
 read-only (403). A write is found in three steps, and only the last holds the
 journal's lock:
 
@@ -28,14 +28,14 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Flask, current_app
+from flask import current_app
 from rdflib import Graph
 
 from iacml.errors import BuildError
@@ -51,7 +51,7 @@ from iacml.journal import (
 from iacml.paths import ProjectPaths
 from iacml.pipeline import ValidationOutcome, checker_for, data_version
 from server.settings import PROJECT_ROOT, dataset_path
-from server.tokens import Writer
+from server.write.tokens import Writer
 
 LOG = "https://w3id.org/iacml/log#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -250,16 +250,15 @@ def _log_triples(record: Record) -> str:
     return "".join(f"{node} <{p}> {o} .\n" for p, o in lines)
 
 
-def init_app(app: Flask) -> None:
-    """Create the app's :class:`Submissions` (the journal path is IACML_JOURNAL); a
+def submissions(config: Mapping[str, Any]) -> Submissions:
+    """The app's :class:`Submissions` (the journal path is IACML_JOURNAL); a
     misconfigured token setting stops the app here, naming the setting."""
-    from server.tokens import parse_tokens
+    from server.write.tokens import parse_tokens
 
-    parse_tokens(app.config.get("IACML_WRITE_TOKEN", ""))
-    parse_tokens(app.config.get("IACML_ADMIN_TOKEN", ""), admin=True)
-    app.extensions["iacml.writer"] = Submissions(
-        journal_path(app.config["IACML_JOURNAL"]),
-        dataset_path(app.config["IACML_DATASET"]), ProjectPaths(PROJECT_ROOT))
+    parse_tokens(config.get("IACML_WRITE_TOKEN", ""))
+    parse_tokens(config.get("IACML_ADMIN_TOKEN", ""), admin=True)
+    return Submissions(journal_path(config["IACML_JOURNAL"]),
+                       dataset_path(config["IACML_DATASET"]), ProjectPaths(PROJECT_ROOT))
 
 
 def journal_path(value: str) -> Path:
@@ -274,7 +273,7 @@ def writer() -> Submissions:
 
 def check_writable(request: Any) -> Writer:
     """Authorise a write on this app (remote backend: writes are off): the writer."""
-    from server.tokens import TokenRefused, authorise
+    from server.write.tokens import TokenRefused, authorise
 
     if current_app.config.get("IACML_BACKEND_URL"):
         raise WriteRefused(403, "writes are off with a remote backend (IACML_BACKEND_URL): "
@@ -288,7 +287,7 @@ def check_writable(request: Any) -> Writer:
 
 def _in_worker(job: dict[str, Any]) -> dict[str, Any]:
     """Run a write's job in a query worker; WriteRefused for every failure."""
-    from server.pool import PoolError
+    from server.workers.pool import PoolError
 
     limit = float(current_app.config["IACML_QUERY_TIMEOUT"])
     try:

@@ -1,4 +1,4 @@
-"""``python -m server.launch``: the production server (what ``make serve`` and
+"""``python -m server.front.launch``: the production server (what ``make serve`` and
 ``iacml serve`` run, and what the tests and the benchmark start).
 
 It starts, supervises and stops, as one process tree:
@@ -8,11 +8,11 @@ It starts, supervises and stops, as one process tree:
   threads each;
 - **nginx** (Debian's) in front, unless ``IACML_FRONT=none``: it owns the public
   port and talks to granian over a unix socket in a private folder
-  (:mod:`server.front` says why);
+  (:mod:`server.front.nginx` says why);
 - the **run folder** (``iacml-run-*`` in the temporary directory): granian's socket,
   nginx's configuration and buffers, and the folder the web workers share
   (``IACML_SHARED_DIR``: metrics snapshots and the per-client budgets of
-  :mod:`server.shared`), created before any worker starts and removed at exit.
+  :mod:`server.ops.shared`), created before any worker starts and removed at exit.
 
 SIGTERM or SIGINT stops both servers; if either exits on its own, the other is
 stopped and the launcher exits with its status.
@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from server import front, settings
+from server import settings
+from server.front import nginx as front
 from server.settings import BEHIND_FRONT, PROJECT_ROOT
 
 

@@ -1,7 +1,7 @@
 """Run the linked-data pages' SPARQL queries through the app's query backend.
 
 Every page asks the shared backend (the pool of query worker processes, or a
-remote endpoint) with a job dict as :mod:`server.sparql` does; the web process
+remote endpoint) with a job dict as :mod:`server.query.sparql` does; the web process
 never holds a copy of the dataset.  Answers are small Python structures:
 rows of :class:`pyoxigraph` terms for SELECT, triples for CONSTRUCT.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import current_app
 
-from server.pool import PoolUnavailable, QueryTimeout
 from server.settings import dataset_path
+from server.workers.pool import PoolUnavailable, QueryTimeout
 
 FORMATS = {"solutions": "json", "boolean": "json", "graph": "ntriples"}
 BIG_CAP = 10_000_000

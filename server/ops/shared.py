@@ -1,6 +1,6 @@
 """State shared by the web workers of one server: readiness, metrics and per-client budgets.
 
-The server runs one web process per core (server/launch.py), and each process
+The server runs one web process per core (server/front/launch.py), and each process
 only sees the requests it answered.  A scrape of /metrics or a per-client limit
 must see them all, so the launcher creates one folder per server
 (``IACML_SHARED_DIR``, removed when it exits) that its workers share:
@@ -20,8 +20,8 @@ must see them all, so the launcher creates one folder per server
   byte-range lock, so a client has one budget whichever worker it reaches.
 
 Without ``IACML_SHARED_DIR`` (the Flask test client, one process) nothing here
-is used and the in-process :class:`server.metrics.Metrics` and
-:class:`server.ratelimit.RateLimiter` count alone.
+is used and the in-process :class:`server.ops.metrics.Metrics` and
+:class:`server.ops.ratelimit.RateLimiter` count alone.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ class SnapshotPublisher:
 class SharedRateLimiter:
     """Token bucket per client, shared by the web workers through a mapped file.
 
-    Same contract as :class:`server.ratelimit.RateLimiter`: :meth:`hit` returns
+    Same contract as :class:`server.ops.ratelimit.RateLimiter`: :meth:`hit` returns
     0 if allowed, else the seconds to wait.  Two clients whose addresses hash to
     the same slot (one chance in 65,536) share a budget.
     """

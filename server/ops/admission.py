@@ -9,7 +9,7 @@ make another client wait.  Lookups by IRI answered in the web process and
 answers from the result cache take no worker and are not counted.
 
 The counts are shared by the web workers of a server through a memory-mapped
-file in the server's shared folder (:mod:`server.shared`), one fixed-size slot
+file in the server's shared folder (:mod:`server.ops.shared`), one fixed-size slot
 per client address (a hash; two addresses in one slot share a budget), each
 updated under a byte-range lock; without a shared folder (one process) an
 anonymous map serves the same code.  A slot records the start times of the

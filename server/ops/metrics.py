@@ -1,7 +1,7 @@
 """Request counters and a latency histogram in the Prometheus text format.
 
 Each web process counts what it answers; under gunicorn with several web
-workers the scrape adds up every worker's snapshot (:mod:`server.shared`).
+workers the scrape adds up every worker's snapshot (:mod:`server.ops.shared`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Metrics:
         self.gauges: Callable[[], Gauges] = dict
         self._publisher = None
         if share is not None:
-            from server.shared import SnapshotPublisher
+            from server.ops.shared import SnapshotPublisher
 
             self._publisher = SnapshotPublisher(share, self.state)
 

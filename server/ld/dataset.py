@@ -12,11 +12,10 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 
 from iacml import void
 from server.formats import by_suffix, content_type
-from server.ld import backend, dumps, labels, releases, schemaorg
-from server.ld.backend import QueryFailed
-from server.ld.iris import base
-from server.ld.rdfout import serialise
-from server.ld.resource import negotiated
+from server.ld import datasource, dumpcache, labels, releaseindex, schemaorg
+from server.ld.datasource import QueryFailed
+from server.ld.rdfout import negotiated, serialise
+from server.ld.urls import base
 from server.ld.views import term_view
 from server.settings import dataset_path
 
@@ -38,7 +37,7 @@ def _build_id() -> str:
 
 def description() -> list[ox.Triple]:
     """The VoID triples of the served data version (cached)."""
-    version = backend.data_version()
+    version = datasource.data_version()
     endpoint = url_for("sparql.sparql", _external=True)
     cache = current_app.extensions.setdefault("iacml.ld.void", {})
     key = (version, endpoint)
@@ -46,14 +45,14 @@ def description() -> list[ox.Triple]:
         if key not in cache:
             files = [void.Dump(url=f["url"], media_type=f["media_type"], size=f["size"],
                                sha256=f["sha256"], graph=f["graph"])
-                     for f in dumps.with_urls(dumps.manifest())]
-            served = releases.served_release()
+                     for f in dumpcache.with_urls(dumpcache.manifest())]
+            served = releaseindex.served_release()
             meta = void.Meta(base=base(), endpoint=endpoint, modified=_modified(),
                              build_id=_build_id(), dumps=files,
                              version=served.version if served else "",
-                             releases=[r.iri for r in releases.all_releases()])
+                             releases=[r.iri for r in releaseindex.all_releases()])
             cache.clear()
-            cache[key] = void.describe(backend.select, meta)
+            cache[key] = void.describe(datasource.select, meta)
         return cache[key]
 
 
@@ -75,7 +74,7 @@ def _answer(fmt: str | None) -> Response:
         rows.setdefault(str(t.subject.value), []).append(
             (t.predicate.value, term_view(t.object, index, langs)))
     html = render_template("ld/void.html", rows=rows, dataset=base() + "dataset",
-                           cite=releases.shown(), schema_org=schemaorg.script())
+                           cite=releaseindex.shown(), schema_org=schemaorg.script())
     return Response(html, headers=headers, content_type="text/html; charset=utf-8")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response
+from flask import Response
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -50,16 +50,10 @@ def safe_href(iri: str | None) -> str | None:
     return iri if iri[0] in "/#?" else None
 
 
-def _headers(response: Response) -> Response:
+def safe_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if response.mimetype in ("text/html", "application/xhtml+xml"):
         for name, value in HTML_HEADERS.items():
             response.headers.setdefault(name, value)
     return response
-
-
-def init_app(app: Flask) -> None:
-    """Add the headers to every response and the ``safe_href`` filter to templates."""
-    app.after_request(_headers)
-    app.jinja_env.filters["safe_href"] = safe_href

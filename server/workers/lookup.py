@@ -1,6 +1,6 @@
 """Lookups by IRI, answered in the web process without a worker hand-off.
 
-Every query normally runs in a killable worker process (:mod:`server.pool`):
+Every query normally runs in a killable worker process (:mod:`server.workers.pool`):
 pyoxigraph cannot be interrupted, so only a separate process can be stopped at
 the time limit.  That safety costs a hand-off (~0.5 ms of pickling, pipes and
 context switches) on every request, which dominates the cost of the commonest
@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from iacml.journal import Replayer
-from server.worker import execute, load_store
+from server.workers.worker import execute, load_store
 
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 # A deliberately narrow prefixed name: letters, digits, _ and - (no dots, escapes or %).

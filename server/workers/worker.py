@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from iacml.defaultgraph import has_merge, merge_default_graph
 from iacml.entries import EntryParseError, entry_ntriples
 from iacml.journal import Replayer
-from server import querytext, results
+from server.query import querytext, results
 from server.untrusted import updates
 
 COUNT_QUERY = ("SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "

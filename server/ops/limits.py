@@ -8,7 +8,7 @@
   was read replaces the WSGI input, with its exact Content-Length, so every route
   (form parsing included) reads a complete, bounded body.
 
-The nginx front (server/front.py) applies the same limits before a request
+The nginx front (server/front/nginx.py) applies the same limits before a request
 reaches granian; these checks make the app safe on its own as well (granian
 alone, the Flask test client).  Werkzeug's own limit is not enough: on a chunked
 body it stops reading at the limit and hands over the cut text as the body.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Response, current_app, g, request
 
 #: Bytes read from the client per call.
 CHUNK = 65536
@@ -96,8 +96,3 @@ def check_request() -> Response | None:
     environ.pop("HTTP_TRANSFER_ENCODING", None)
     environ["wsgi.input_terminated"] = True
     return None
-
-
-def init_app(app: Flask) -> None:
-    """Check every request's size before its route runs."""
-    app.before_request_funcs.setdefault(None, []).insert(0, check_request)

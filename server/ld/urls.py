@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from flask import current_app
 
-from server.htmlsafety import safe_href
+from server.ui.htmlsafety import safe_href
 
 DEFAULT_BASE = "https://w3id.org/iacml/"
 PREFIXES = {

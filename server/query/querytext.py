@@ -6,7 +6,7 @@ enough to tell the query form, whether the query has its own dataset clause
 whether a ``SERVICE`` keyword occurs.  When it does, the query is parsed with
 rdflib and its algebra walked for every ``ServiceGraphPattern`` endpoint,
 which must be on the allow-list.  The syntax itself is checked by pyoxigraph
-(in the worker, see :mod:`server.worker`).
+(in the worker, see :mod:`server.workers.worker`).
 """
 
 from __future__ import annotations

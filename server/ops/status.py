@@ -10,10 +10,12 @@ import time
 from importlib import metadata
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+from flask.blueprints import BlueprintSetupState
 
 from server import settings
-from server.metrics import Gauges
-from server.shared import ready_workers, shared_dir
+from server.ops.limits import check_request
+from server.ops.metrics import Gauges
+from server.ops.shared import ready_workers, shared_dir
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("iacml.access")
@@ -109,31 +111,46 @@ def version() -> Response:
     return jsonify(info)
 
 
-def init_app(app: Flask) -> None:
-    """Register the blueprint, request timing, metrics and the JSON access log."""
-    app.register_blueprint(bp)
+def _start() -> None:
+    g.started = time.perf_counter()
+
+
+def _log(response: Response) -> Response:
+    """Count the request in the metrics and write its line of the JSON access log."""
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    current_app.extensions["iacml.metrics"].observe(endpoint, request.method,
+                                                    response.status_code, seconds,
+                                                    bool(g.get("is_query")))
+    record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
+              "client": request.remote_addr, "method": request.method,
+              "path": request.path, "status": response.status_code,
+              "ms": round(seconds * 1000, 2),
+              "bytes": response.calculate_content_length(),
+              "type": response.mimetype}
+    if g.get("is_query"):
+        record["truncated"] = response.headers.get("X-IACML-Truncated") == "true"
+    if g.get("error_message"):
+        record["error"] = g.error_message[:200]
+    access_log.info(json.dumps(record, ensure_ascii=False))
+    return response
+
+
+def _too_large(_exc: Exception) -> tuple[str, int, dict[str, str]]:
+    limit = current_app.config["IACML_MAX_REQUEST_BYTES"]
+    return (f"the request is larger than the request-size limit of {limit} bytes "
+            "(IACML_MAX_REQUEST_BYTES)\n", 413, {"Content-Type": "text/plain; charset=utf-8"})
+
+
+def _bind_gauges(state: BlueprintSetupState) -> None:
+    app = state.app
     app.extensions["iacml.metrics"].gauges = lambda: gauges(app)
 
-    @app.before_request
-    def _start() -> None:
-        g.started = time.perf_counter()
 
-    @app.after_request
-    def _log(response: Response) -> Response:
-        seconds = time.perf_counter() - g.get("started", time.perf_counter())
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        app.extensions["iacml.metrics"].observe(endpoint, request.method,
-                                                response.status_code, seconds,
-                                                bool(g.get("is_query")))
-        record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
-                  "client": request.remote_addr, "method": request.method,
-                  "path": request.path, "status": response.status_code,
-                  "ms": round(seconds * 1000, 2),
-                  "bytes": response.calculate_content_length(),
-                  "type": response.mimetype}
-        if g.get("is_query"):
-            record["truncated"] = response.headers.get("X-IACML-Truncated") == "true"
-        if g.get("error_message"):
-            record["error"] = g.error_message[:200]
-        access_log.info(json.dumps(record, ensure_ascii=False))
-        return response
+# App-wide hooks of the ops area. This blueprint is registered first (server/app.py), so
+# the URL and body limits run before anything else (414, 413, 400), then the timing.
+bp.before_app_request(check_request)
+bp.before_app_request(_start)
+bp.after_app_request(_log)
+bp.app_errorhandler(413)(_too_large)
+bp.record_once(_bind_gauges)

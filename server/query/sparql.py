@@ -8,11 +8,12 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 
-from server import formats, querytext, servicedesc
-from server.pool import PoolError, PoolUnavailable, QueryMemoryExceeded, QueryTimeout
-from server.protocol import UPDATE_REFUSED, ProtocolError, parse
-from server.resultcache import answer_key
+from server import formats
+from server.query import querytext, servicedesc
+from server.query.protocol import UPDATE_REFUSED, ProtocolError, parse
+from server.query.resultcache import answer_key
 from server.untrusted import Limits, Refused, parse_untrusted
+from server.workers.pool import PoolError, PoolUnavailable, QueryMemoryExceeded, QueryTimeout
 
 bp = Blueprint("sparql", __name__)
 
@@ -70,8 +71,8 @@ def sparql() -> Response:
 
 
 def _update(update: str) -> Response:
-    """A SPARQL Update: the guarded write path (server.writes)."""
-    from server.writes import WriteRefused, accepted, check_writable, refused, run_update
+    """A SPARQL Update: the guarded write path (server.write.writes)."""
+    from server.write.writes import WriteRefused, accepted, check_writable, refused, run_update
 
     try:
         by = check_writable(request)

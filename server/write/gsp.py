@@ -3,7 +3,7 @@
 ``GET /graph?graph=IRI`` reads a submission graph or the log graph
 ``graph/submissions`` (Turtle or N-Triples); ``PUT`` replaces a submission
 graph with the body, ``POST`` adds the body to it, ``DELETE`` drops it. Writes
-are guarded (:mod:`server.writes`): bearer token, validation of the graph as it
+are guarded (:mod:`server.write.writes`): bearer token, validation of the graph as it
 would be after the change (409 with the report), durable journal.
 """
 
@@ -15,9 +15,9 @@ from rdflib import Graph
 
 from iacml.journal import G_SUBMISSIONS_LOG, submission_name
 from server.formats import NotAcceptable, entry_format, formats_for, negotiate, write_rdf
-from server.results import PREFIXES
+from server.query.results import PREFIXES
 from server.untrusted import Limits, Refused, parse_untrusted
-from server.writes import WriteRefused, accepted, check_writable, refused, writer
+from server.write.writes import WriteRefused, accepted, check_writable, refused, writer
 
 bp = Blueprint("gsp", __name__)
 

@@ -1,6 +1,6 @@
 """The zygote: one process that loads the dataset once and forks query workers.
 
-Started by :class:`server.pool.QueryPool` as ``python -m server.zygote DATASET``
+Started by :class:`server.workers.pool.QueryPool` as ``python -m server.workers.zygote DATASET``
 with a control socket on file descriptor ``--fd``.  It loads the store, says
 ``ready N`` (or ``error ...``), then for each ``fork`` request (which carries the
 worker's end of a fresh socket pair) forks a worker that inherits the loaded
@@ -19,7 +19,8 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 
-from server import querytext, sandbox, worker
+from server.query import querytext
+from server.workers import sandbox, worker
 
 
 def _child(job_fd: int, ctrl: socket.socket, store: object) -> None:

@@ -1,0 +1,2 @@
+"""The production front: nginx's configuration and the launcher of nginx and granian.
+"""

@@ -1,0 +1,3 @@
+"""SPARQL queries: the /sparql route, the protocol, query texts, result serialisers and
+cache, the service description.
+"""

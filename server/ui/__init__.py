@@ -1,0 +1,2 @@
+"""The query page and the safety of HTML answers.
+"""
