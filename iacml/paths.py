@@ -90,7 +90,8 @@ class ProjectPaths:
 
     @property
     def releases_dir(self) -> Path:
-        """``releases/``: one folder per release; its dumps are not in git."""
+        """``releases/``: one folder per release, dumps included (committed: the next
+        release reads them to say what changed)."""
         return self.root / "releases"
 
     @property

@@ -77,8 +77,7 @@ def next_steps(made: Made, paths: ProjectPaths) -> str:
         f"  1. read and complete the entry of {r.version} in CHANGELOG.md",
         f"  2. git add {' '.join(committed)} && git commit -m 'Release {r.version}' "
         f"&& git tag release-{r.version}",
-        f"  3. publish {rel}/dumps/ (not in git) to the server's releases folder and an "
-        "archive (docs/deploy.md, 'Releases')",
+        f"  3. deposit {rel}/ in an archive that gives a DOI (docs/deploy.md, 'Releases')",
     ])
 
 

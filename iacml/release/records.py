@@ -98,15 +98,13 @@ def latest(folder: Path) -> Release | None:
 
 
 def verify(release: Release) -> list[str]:
-    """Problems with a release folder: a listed file whose sha256 or size differs
-    (a missing dump is not a problem: dumps are not committed), and every line of
-    ``SHA256SUMS`` checked the same way."""
+    """Problems with a release folder: a listed file missing or whose sha256 or size
+    differs, and every line of ``SHA256SUMS`` checked the same way."""
     problems = []
     for f in release.files:
         path = release.folder / f.file
         if not path.exists():
-            if not f.file.startswith("dumps/"):
-                problems.append(f"{path}: missing")
+            problems.append(f"{path}: missing")
             continue
         if path.stat().st_size != f.size or sha256_file(path) != f.sha256:
             problems.append(f"{path}: not the file released (size or sha256 differs)")
