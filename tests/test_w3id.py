@@ -161,7 +161,13 @@ def test_an_ontology_version_iri_reaches_the_app(w3id: tuple[str, str]) -> None:
                                       URIRef("http://www.w3.org/2002/07/owl#versionIRI"))))
     name = version.removeprefix(BASE + "ontology/")
     answer = _via(w3id, f"ontology/{name}", "text/turtle", 303, f"/ontology/{name}")
-    assert answer.status_code == 200 and answer.url.endswith("/ontology")
+    # a released version answers with that release's ontology; one never released
+    # (the version before the first release, 0.1.0) with the ontology's page
+    released = (ROOT / "releases" / name / "ontology.ttl").exists()
+    assert answer.status_code == 200
+    assert answer.url.endswith(f"/ontology/{name}" if released else "/ontology"), answer.url
+    before = _via(w3id, "ontology/0.1.0", "text/turtle", 303, "/ontology/0.1.0")
+    assert before.status_code == 200 and before.url.endswith("/ontology"), before.url
 
 
 def test_a_graph_iri_reaches_its_entry_in_the_downloads(w3id: tuple[str, str]) -> None:
