@@ -105,10 +105,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.ld import bp as linked_data
     from server.ops import status
     from server.query import sparql
+    from server.reconcile import bp as reconcile
     from server.ui import home
     from server.write import checkservice, gsp
 
-    for blueprint in (status.bp, sparql.bp, checkservice.bp, gsp.bp, linked_data, home.bp):
+    for blueprint in (status.bp, sparql.bp, checkservice.bp, gsp.bp, linked_data, reconcile,
+                      home.bp):
         app.register_blueprint(blueprint)
     backend.wait_ready()
     if share:

@@ -259,3 +259,19 @@ SETTINGS += (
             "listed at /download/; relative paths are resolved against the project root."),
 )
 BY_NAME.update({s.name: s for s in SETTINGS})
+
+
+# ---- reconciliation service (issue 16: server/reconcile/, iacml/reconcile/) ----
+SETTINGS += (
+    Setting("IACML_RECONCILE_MAX_BATCH", 50, int,
+            "Most queries in one reconciliation batch (queries=) and most ids in one data "
+            "extension (extend=); more get 400. OpenRefine sends 10 per batch by default."),
+    Setting("IACML_RECONCILE_MAX_CHARS", 200, int,
+            "Longest name, property value or suggest prefix a reconciliation request may "
+            "send, in characters (each is compared with every name of the graph); longer "
+            "get 400."),
+    Setting("IACML_RECONCILE_MAX_LIMIT", 25, int,
+            "Most candidates returned per reconciliation query and per suggest request; a "
+            "larger limit is lowered to it (the API lets a service return fewer)."),
+)
+BY_NAME.update({s.name: s for s in SETTINGS})
