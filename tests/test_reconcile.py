@@ -268,3 +268,20 @@ def test_rate_limit_like_sparql(client: FlaskClient, app: Flask) -> None:
         app.extensions["iacml.ratelimit"] = saved
     assert statuses == [200, 200, 429] and refused.status_code == 429
     assert refused.headers["Retry-After"] and "IACML_RATE_LIMIT" in refused.get_json()["message"]
+
+
+def test_the_worked_example_of_docs_linking(client: FlaskClient) -> None:
+    """docs/linking.md's example request gives the first candidates its table says."""
+    text = (ROOT / "docs" / "linking.md").read_text(encoding="utf-8")
+    request = text.split("<!-- example-queries -->", 1)[1].split("```json", 1)[1]
+    queries = request.split("```", 1)[0]
+    body = _ok(client.post("/reconcile", data={"queries": queries}))
+    check("reconciliation-result-batch", body)
+    table = text.split("<!-- example-answers -->", 1)[1].strip().split("\n\n", 1)[0]
+    rows = [[cell.strip(" `") for cell in line.strip("|").split("|")]
+            for line in table.splitlines()[2:]]
+    assert len(rows) == 3
+    for key, identifier, name, score, match in rows:
+        top = body[key]["result"][0]
+        assert (top["id"], top["name"], top["score"], str(top["match"]).lower()) == (
+            identifier, name, float(score), match)
