@@ -22,6 +22,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"
+TABLE_MEDIA_TYPES = frozenset({"text/csv", "application/json"})
 VOID = "http://rdfs.org/ns/void#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -243,7 +244,8 @@ def _describe_links(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) ->
 def _describe_dumps(w: _Writer, ds: ox.NamedNode, meta: Meta) -> None:
     """A distribution per dump, with its size and checksum."""
     for dump in meta.dumps:
-        if dump.graph is None:
+        # void:dataDump is an RDF dump; the linkset table (CSV, JSON) is a distribution only
+        if dump.graph is None and dump.media_type not in TABLE_MEDIA_TYPES:
             w.iri(ds, VOID + "dataDump", dump.url)
         dist = ox.NamedNode(dump.url + "#distribution")
         w.iri(ds, DCAT + "distribution", dist.value)

@@ -164,6 +164,8 @@ def test_dumps_hold_exactly_the_store(client: FlaskClient, store: ox.Store) -> N
             data = resp.data
         assert len(data) == entry["size"]
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        if entry["media_type"] in ("text/csv", "application/json"):
+            continue  # the linkset table: tests/test_reconcile.py
         if entry["graph"] is None:
             assert _parsed(data, formats[entry["file"]], None) == expected, entry["file"]
         else:

@@ -1,7 +1,7 @@
 """The served data as gzip-compressed dumps: the whole dataset as TriG, N-Quads and
-JSON-LD, and each named graph as Turtle, written once per data version into the cache
-folder (``IACML_LD_CACHE_DIR``) from the quads the query backend serves, with a manifest
-of their sizes and sha256."""
+JSON-LD, each named graph as Turtle, and the linkset table as CSV and JSON, written once
+per data version into the cache folder (``IACML_LD_CACHE_DIR``) from the quads the query
+backend serves, with a manifest of their sizes and sha256."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from typing import Any
 import pyoxigraph as ox
 from flask import url_for
 
+from iacml.reconcile.linkset import write_linkset
 from iacml.release import dumps as dumpwriter
 from server.ld import datasource
 from server.ld.urls import base, project_prefixes
+from server.reconcile.answers import linkset_rows
+from server.reconcile.graphdata import facts
 
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 MANIFEST = "manifest.json"
@@ -25,7 +28,9 @@ _lock = threading.Lock()
 def _generate(folder: Path) -> list[dict[str, Any]]:
     quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"])
              for row in datasource.select(ALL_QUADS)]
-    return dumpwriter.write_dumps(quads, folder, base() + "graph/", project_prefixes())
+    files = dumpwriter.write_dumps(quads, folder, base() + "graph/", project_prefixes())
+    # the linkset as a table (docs/linking.md), listed and described like the dumps
+    return files + write_linkset(linkset_rows(facts()), folder)
 
 
 def manifest() -> list[dict[str, Any]]:

@@ -143,3 +143,17 @@ def extension(ids: list[str], pids: list[str], facts: Facts) -> dict[str, Any]:
         rows[identifier] = {pid: (_values(iri, pid, facts) if known and pid in PROPERTIES
                                   else []) for pid in pids}
     return {"meta": meta, "rows": rows}
+
+
+def linkset_rows(facts: Facts) -> list[dict[str, Any]]:
+    """One row per matchable resource: labels, types and external identifiers (what
+    :func:`extension` gives, for every resource at once)."""
+    rows = []
+    for iri, entity in facts.matcher.entities.items():
+        row: dict[str, Any] = {"id": entity_id(iri), "iri": iri, "name": entity.name,
+                               "types": list(entity.types)}
+        for pid in ("label_en", "label_es", "wikidata", "geonames", "dbpedia", "iso_alpha2",
+                    "iso_alpha3"):
+            row[pid] = [v["str"] for v in _values(iri, pid, facts)]
+        rows.append(row)
+    return rows
