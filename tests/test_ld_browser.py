@@ -121,3 +121,24 @@ def test_map_and_timeline(server: LiveServer, browser_page: tuple, store: ox.Sto
     visible = page.locator("svg .timeline-item:visible").count()
     assert visible == int(cycle[0]["n"].value) > 0  # type: ignore[union-attr]
     assert not errors and not blocked
+
+
+def test_reconcile_page_form(server: LiveServer, browser_page: tuple) -> None:
+    """/reconcile in a browser: the page for people, its form tried with a name written
+    as people do; the answer links to the country's page. No script error, nothing
+    fetched from elsewhere (the page runs under the site's CSP)."""
+    page, blocked, errors = browser_page
+    page.goto(server.base + "/reconcile")
+    assert "OpenRefine" in page.inner_text("main")
+    assert page.inner_text("code.service-url") == server.base + "/reconcile"
+    page.fill("#reconcile-name", "Saint Kitts & Nevis")
+    page.select_option("#reconcile-type", "Country")
+    page.click("form.search-box button[type=submit]")
+    page.wait_for_selector("table.reconcile-results")
+    first = page.locator("table.reconcile-results tbody tr").first
+    assert first.locator("a").get_attribute("href") == "/id/country/KNA"
+    assert first.locator("td").nth(3).inner_text() == "yes"
+    first.locator("a").click()
+    page.wait_for_load_state()
+    assert "Saint Kitts and Nevis" in page.title()
+    assert not errors and not blocked
