@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from server.ops.admission import Admission
 from server.ops.ratelimit import RateLimiter
 from server.reconcile.routes import PREVIEW_CSP
 from tests.recon_schemas import check
@@ -257,6 +258,23 @@ def test_jsonp_is_refused(client: FlaskClient) -> None:
         assert response.mimetype == "application/json"
         assert "JSONP" in response.get_json()["message"]
         assert not response.get_data(as_text=True).startswith("alert")
+
+
+def test_fair_share_like_sparql(client: FlaskClient, app: Flask) -> None:
+    """Matching time is charged to the client's share of query time: with a share of
+    1 ms per minute, the second batch is refused until it refills."""
+    saved = app.extensions["iacml.admission"]
+    app.extensions["iacml.admission"] = Admission(2, 0.001, 10.0)
+    batch = {"queries": json.dumps({f"q{i}": {"query": "Labor"} for i in range(20)})}
+    try:
+        first = client.post("/reconcile", data=batch)
+        second = client.post("/reconcile", data=batch)
+        manifest = client.get("/reconcile", headers=JSON)
+    finally:
+        app.extensions["iacml.admission"] = saved
+    assert first.status_code == 200 and manifest.status_code == 200
+    assert second.status_code == 429 and second.headers["Retry-After"]
+    assert "IACML_CLIENT_QUERY_SECONDS" in second.get_json()["message"]
 
 
 def test_rate_limit_like_sparql(client: FlaskClient, app: Flask) -> None:

@@ -9,11 +9,13 @@
 
 CORS is open (browser clients call from their own origin); JSONP is not offered: a
 ``callback`` parameter is refused with 400, as a JSONP answer is script another site runs.
-Each request counts once against the per-client rate limit of ``/sparql``.
+Each request counts once against the per-client rate limit of ``/sparql``, and the time
+spent matching against the client's share of query time (its fair share).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -95,6 +97,32 @@ def _answer(query: Query, known: Facts) -> dict[str, Any]:
 @bp.route("/reconcile", methods=["GET", "POST", "OPTIONS"])
 def reconcile() -> Response | str:
     """Manifest, people's page, queries or data extension (see the module docstring)."""
+    if not {"extend", "queries", "query"} & set(request.values):
+        try:
+            known = facts()
+        except QueryFailed as exc:
+            return _error(503, f"the graph cannot be read now ({exc}); retry later")
+        wants_html = request.accept_mimetypes.best_match(
+            ["application/json", "text/html"]) == "text/html"
+        return _page(known) if wants_html else jsonify(answers.manifest(known))
+    # Matching a batch costs the web process up to half a second: it is charged to the
+    # client's share of query time, as a SPARQL query is (IACML_CLIENT_QUERIES and
+    # IACML_CLIENT_QUERY_SECONDS).
+    client = request.remote_addr or "unknown"
+    admission = current_app.extensions["iacml.admission"]
+    ticket, refusal = admission.admit(client)
+    if refusal is not None:
+        current_app.extensions["iacml.metrics"].count_refused(refusal.reason)
+        return _error(429, refusal.message, {"Retry-After": str(refusal.retry_after)})
+    started = time.perf_counter()
+    try:
+        return _work()
+    finally:
+        admission.release(client, ticket, time.perf_counter() - started)
+
+
+def _work() -> Response:
+    """Answer ``extend=``, ``queries=`` or ``query=``."""
     config = current_app.config
     schema_space = base() + "ontology#"
     try:
@@ -105,20 +133,13 @@ def reconcile() -> Response | str:
         if "queries" in request.values:
             batch = params.batch(request.values["queries"], config, schema_space)
             return jsonify({key: _answer(q, known) for key, q in batch.items()})
-        if "query" in request.values:
-            raw = request.values["query"]
-            single: Any = params.parse_json(raw, "query") if raw.lstrip().startswith("{") \
-                else raw
-            return jsonify(_answer(params.query(single, config, schema_space), known))
+        raw = request.values["query"]  # reconcile() sends only extend, queries or query
+        single: Any = params.parse_json(raw, "query") if raw.lstrip().startswith("{") else raw
+        return jsonify(_answer(params.query(single, config, schema_space), known))
     except BadInput as exc:
         return _error(400, str(exc))
     except QueryFailed as exc:
         return _error(503, f"the graph cannot be read now ({exc}); retry later")
-    wants_html = request.accept_mimetypes.best_match(
-        ["application/json", "text/html"]) == "text/html"
-    if wants_html:
-        return _page(known)
-    return jsonify(answers.manifest(known))
 
 
 def _page(known: Facts) -> str:
