@@ -7,8 +7,10 @@ each dump file, downloaded and parsed, must hold exactly the store's quads.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -175,3 +177,37 @@ def test_dumps_hold_exactly_the_store(client: FlaskClient, store: ox.Store) -> N
     assert seen_graphs == {g.value for g in store.named_graphs()}
     page = client.get("/download/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert all(f["sha256"] in page for f in files)
+
+
+def test_linkset_table_downloads(client: FlaskClient) -> None:
+    """/download/ lists the linkset as CSV and JSON (issue 16, docs/linking.md); the DCAT
+    description names both as distributions; every country row has the identifiers of its
+    row of data/reference/countries.csv."""
+    listing = client.get("/download/", headers={"Accept": "application/json"}).get_json()
+    files = {f["file"]: f for f in listing["files"]}
+    assert files["linkset.csv.gz"]["media_type"] == "text/csv"
+    assert files["linkset.json.gz"]["media_type"] == "application/json"
+    void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    triples = {(t.subject.value, t.predicate.value, t.object.value)
+               for t in ox.parse(void.data, format=ox.RdfFormat.N_TRIPLES)}
+    downloads = {o for _, p, o in triples if p == "http://www.w3.org/ns/dcat#downloadURL"}
+    dumps = {o for _, p, o in triples if p == "http://rdfs.org/ns/void#dataDump"}
+    assert files["iacml.nq.gz"]["url"] in dumps  # so the check below can fail
+    for name in ("linkset.csv.gz", "linkset.json.gz"):
+        assert files[name]["url"] in downloads and files[name]["url"] not in dumps
+    with client.get("/download/linkset.json.gz") as response:
+        table = json.loads(gzip.decompress(response.data))
+    with client.get("/download/linkset.csv.gz") as response:
+        lines = list(csv.DictReader(gzip.decompress(response.data).decode("utf-8").splitlines()))
+    assert [r["id"] for r in lines] == [r["id"] for r in table]
+    by_id = {r["id"]: r for r in table}
+    with (ROOT / "data" / "reference" / "countries.csv").open(encoding="utf-8") as handle:
+        countries = list(csv.DictReader(handle))
+    for row in countries:
+        got = by_id[f"country/{row['iso_alpha3']}"]
+        assert got["wikidata"] == [row["wikidata_qid"]] and got["geonames"] == [row["geonames_id"]]
+        assert got["iso_alpha2"] == [row["iso_alpha2"]] and got["label_es"] == [row["name_es"]]
+        assert "Country" in got["types"]
+    csv_row = next(r for r in lines if r["id"] == "country/TTO")
+    assert (csv_row["wikidata"], csv_row["label_en"]) == ("Q754", "Trinidad and Tobago")
+

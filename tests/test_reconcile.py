@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -304,40 +303,3 @@ def test_the_worked_example_of_docs_linking(client: FlaskClient) -> None:
         top = body[key]["result"][0]
         assert (top["id"], top["name"], top["score"], str(top["match"]).lower()) == (
             identifier, name, float(score), match)
-
-
-def test_linkset_table_downloads(client: FlaskClient) -> None:
-    """/download/ lists the linkset as CSV and JSON; the DCAT description names both as
-    distributions; every country row has the identifiers of its reference row."""
-    import gzip
-
-    listing = _ok_plain(client.get("/download/", headers=JSON))
-    files = {f["file"]: f for f in listing["files"]}
-    assert files["linkset.csv.gz"]["media_type"] == "text/csv"
-    assert files["linkset.json.gz"]["media_type"] == "application/json"
-    void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
-    triples = {(t.subject.value, t.predicate.value, t.object.value)
-               for t in ox.parse(void.data, format=ox.RdfFormat.N_TRIPLES)}
-    downloads = {o for _, p, o in triples if p == "http://www.w3.org/ns/dcat#downloadURL"}
-    dumps = {o for _, p, o in triples if p == "http://rdfs.org/ns/void#dataDump"}
-    assert files["iacml.nq.gz"]["url"] in dumps  # so the check below can fail
-    for name in ("linkset.csv.gz", "linkset.json.gz"):
-        assert files[name]["url"] in downloads and files[name]["url"] not in dumps
-    with client.get("/download/linkset.json.gz") as response:
-        table = json.loads(gzip.decompress(response.data))
-    with client.get("/download/linkset.csv.gz") as response:
-        lines = list(csv.DictReader(gzip.decompress(response.data).decode("utf-8").splitlines()))
-    assert [r["id"] for r in lines] == [r["id"] for r in table]
-    by_id = {r["id"]: r for r in table}
-    for row in _rows("countries.csv"):
-        got = by_id[f"country/{row['iso_alpha3']}"]
-        assert got["wikidata"] == [row["wikidata_qid"]] and got["geonames"] == [row["geonames_id"]]
-        assert got["iso_alpha2"] == [row["iso_alpha2"]] and got["label_es"] == [row["name_es"]]
-        assert "Country" in got["types"]
-    csv_row = next(r for r in lines if r["id"] == "country/TTO")
-    assert (csv_row["wikidata"], csv_row["label_en"]) == ("Q754", "Trinidad and Tobago")
-
-
-def _ok_plain(response: Any) -> Any:
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response.get_json()

@@ -7,6 +7,6 @@ The web service (``server/reconcile/``) feeds them the labels read from the grap
 """
 
 from iacml.reconcile.aliases import Alias, load_aliases
-from iacml.reconcile.matcher import Candidate, Entity, Matcher, Name, suggest
+from iacml.reconcile.matcher import Candidate, Entity, Matcher, Name
 
-__all__ = ["Alias", "Candidate", "Entity", "Matcher", "Name", "load_aliases", "suggest"]
+__all__ = ["Alias", "Candidate", "Entity", "Matcher", "Name", "load_aliases"]

@@ -133,6 +133,29 @@ class Matcher:
             certain[0].match = True
         return candidates[:limit]
 
+    def suggest(self, prefix: str, types: set[str] | None, limit: int) -> list[Entity]:
+        """Entities with a name that starts with ``prefix`` (or a word of it that does), for
+        autocompletion: whole-name prefixes first, then word prefixes, then shorter names."""
+        wanted = fold(prefix)
+        if not wanted:
+            return []
+        ranked: dict[str, tuple[int, int, str]] = {}
+        for indexed in self._names:
+            entity = indexed.entity
+            if types and not types.intersection(entity.types):
+                continue
+            if indexed.folded.startswith(wanted):
+                rank = 0
+            elif not indexed.name.code and f" {wanted}" in f" {indexed.folded}":
+                rank = 1
+            else:
+                continue
+            key = (rank, len(indexed.folded), entity.iri)
+            if entity.iri not in ranked or key < ranked[entity.iri]:
+                ranked[entity.iri] = key
+        ordered = sorted(ranked.items(), key=lambda item: item[1])[:limit]
+        return [self.entities[iri] for iri, _ in ordered]
+
     @staticmethod
     def _candidate(entity: Entity, score: float, name: Name,
                    properties: Mapping[str, list[str]],
@@ -166,27 +189,3 @@ def _variants(text: str) -> list[str]:
     name, acronym = without_acronym(text)
     return [text] if acronym is None else [text, name]
 
-
-def suggest(matcher: Matcher, prefix: str, types: set[str] | None,
-            limit: int) -> list[Entity]:
-    """Entities with a name that starts with ``prefix`` (or a word of it that does), for
-    autocompletion: whole-name prefixes first, then word prefixes, then shorter names."""
-    wanted = fold(prefix)
-    if not wanted:
-        return []
-    ranked: dict[str, tuple[int, int, str]] = {}
-    for indexed in matcher._names:  # noqa: SLF001 (the index is this module's own)
-        entity = indexed.entity
-        if types and not types.intersection(entity.types):
-            continue
-        if indexed.folded.startswith(wanted):
-            rank = 0
-        elif not indexed.name.code and f" {wanted}" in f" {indexed.folded}":
-            rank = 1
-        else:
-            continue
-        key = (rank, len(indexed.folded), entity.iri)
-        if entity.iri not in ranked or key < ranked[entity.iri]:
-            ranked[entity.iri] = key
-    ordered = sorted(ranked.items(), key=lambda item: item[1])[:limit]
-    return [matcher.entities[iri] for iri, _ in ordered]

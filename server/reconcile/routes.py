@@ -20,7 +20,6 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from iacml.reconcile import suggest as suggest_entities
 from iacml.reconcile.folding import fold
 from server.ld.datasource import QueryFailed
 from server.ld.urls import base
@@ -185,7 +184,7 @@ def suggest(kind: str) -> Response:
     wanted = fold(prefix)
     if kind == "entity":
         type_id = request.args.get("type") or None
-        found = suggest_entities(known.matcher, prefix, {type_id} if type_id else None, limit)
+        found = known.matcher.suggest(prefix, {type_id} if type_id else None, limit)
         return jsonify({"result": [{"id": answers.entity_id(e.iri), "name": e.name,
                                     "notable": [{"id": t, "name": known.type_names.get(t, t)}
                                                 for t in e.types]} for e in found]})
