@@ -9,7 +9,10 @@ Expected values come from the dump (``store``) and the reference tables.
 from __future__ import annotations
 
 import csv
+import json
 import shutil
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,6 +20,8 @@ from urllib.parse import urlparse
 import pyoxigraph as ox
 import pytest
 from sparql_live import ROOT, LiveServer, live_server
+
+from tests.recon_schemas import check
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -142,3 +147,18 @@ def test_reconcile_page_form(server: LiveServer, browser_page: tuple) -> None:
     page.wait_for_load_state()
     assert "Saint Kitts and Nevis" in page.title()
     assert not errors and not blocked
+
+
+def test_reconcile_over_http_through_the_front(server: LiveServer) -> None:
+    """A batch POSTed as a form through the production front (nginx + granian), as
+    OpenRefine sends it: a valid result batch, with the CORS header browser clients need."""
+    body = urllib.parse.urlencode({"queries": json.dumps(
+        {"q0": {"query": "Trinidad & Tobago"}, "q1": {"query": "CEATAL"}})}).encode()
+    request = urllib.request.Request(server.base + "/reconcile", data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:3333"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        answer = json.load(response)
+    check("reconciliation-result-batch", answer)
+    assert [answer[k]["result"][0]["id"] for k in ("q0", "q1")] == ["country/TTO", "org/ceatal"]
+
