@@ -139,7 +139,8 @@ BY_NAME.update({s.name: s for s in SETTINGS})
 # ---- validation service (issue 9: server/write/checkservice.py) ----
 SETTINGS += (
     Setting("IACML_VALIDATE_MAX_BYTES", 262144, int,
-            "Largest entry POST /validate accepts, in bytes (body or pasted text); "
+            "Largest entry POST /validate or a Graph Store write accepts, in bytes (body "
+            "or pasted text); "
             "larger entries get 413."),
 )
 BY_NAME.update({s.name: s for s in SETTINGS})

@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 from iacml.cli import parser
 from iacml.namespaces import IACML, PREFIXES
 from iacml.pipeline.terms import Vocabulary
+from server import settings as server_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md",
@@ -119,3 +120,80 @@ def test_cited_files_and_modules_exist(doc: Path) -> None:
         else:
             pytest.fail(f"{doc.name}: {dotted} is no module")
     assert "shared/" not in text, f"{doc.name} cites a file outside the repository"
+
+
+# ---- settings, routes and prerequisites (issue 20 item 8) ----------------------------
+
+ENDPOINT_DOC = ROOT / "docs" / "endpoint.md"
+
+
+def _all_docs() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in DOCS)
+
+
+@pytest.mark.parametrize("name", [s.name for s in server_settings.SETTINGS])
+def test_setting_is_documented(name: str) -> None:
+    """Every setting has its row in docs/endpoint.md's settings tables."""
+    rows = re.findall(r"^\| `(IACML_\w+)` \|", ENDPOINT_DOC.read_text(encoding="utf-8"), re.M)
+    assert name in rows, f"{name} has no row in docs/endpoint.md"
+
+
+def _routes() -> list[tuple[str, tuple[str, ...]]]:
+    """Every URL rule of the app with its methods (a remote backend: no worker starts)."""
+    from server import create_app
+
+    app = create_app({"IACML_BACKEND_URL": "http://127.0.0.1:9/sparql"})
+    rules: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            rules.setdefault(rule.rule, set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    return sorted((rule, tuple(sorted(methods))) for rule, methods in rules.items())
+
+
+def _route_pattern(rule: str) -> str:
+    """A regex of the rule as the docs write it: each ``<converter:name>`` is any path
+    segment (``<version>``, ``...``, ``2026-12-01``), or any path for ``<path:...>``."""
+    parts = re.split(r"(<[^>]+>)", rule)
+    out = ""
+    for part in parts:
+        if part.startswith("<"):
+            out += r"[^\s`|)]+" if part.startswith("<path:") else r"[^\s`|)/]+"
+        else:
+            out += re.escape(part)
+    return rf"(?<![\w/.-]){out}(?=[\s`|),?#]|$)"
+
+
+@pytest.mark.parametrize(("rule", "methods"), _routes(), ids=lambda value: str(value))
+def test_route_is_documented(rule: str, methods: tuple[str, ...]) -> None:
+    """Every route is named in the README or docs/, and each method other than GET on
+    the same line as the route (``POST /validate``, ``PUT`` ... ``/graph``)."""
+    pattern = _route_pattern(rule)
+    lines = [line for line in _all_docs().splitlines() if re.search(pattern, line)]
+    assert lines, f"the route {rule} is in no doc (README.md, docs/*.md)"
+    for method in methods:
+        if method != "GET":
+            assert any(re.search(rf"\b{method}\b", line) for line in lines), \
+                f"{method} {rule} is in no doc"
+
+
+def test_readme_names_every_prerequisite() -> None:
+    """The README's "two commands" section names what the Makefile needs that pip does
+    not install: Python at the version pyproject requires, make, Node and npm, and every
+    Debian package a make target installs with apt-get."""
+    section = _section((ROOT / "README.md").read_text(encoding="utf-8"), "The two commands")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    version = re.search(r'requires-python = ">=(\d+\.\d+)"', pyproject)
+    assert version and f"Python {version.group(1)}+" in section
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    needed = {"`make`"}
+    if re.search(r"^\tnpm ", makefile, re.M):
+        needed |= {"Node", "`npm`"}
+    packages = set()
+    for line in makefile.splitlines():
+        if "apt-get install" in line:
+            packages |= set(re.findall(r"-qq (?:--no-install-recommends )?([a-z][\w.+-]+)", line))
+        packages |= set(re.findall(r'missing="\$\$missing ([a-z][\w.+-]+)"', line))
+    assert packages, "the Makefile installs no Debian package: the test reads it wrongly"
+    needed |= {f"`{package}`" for package in packages}
+    missing = sorted(word for word in needed if word not in section)
+    assert not missing, f"the README's prerequisites do not name {missing}"
