@@ -85,7 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     atexit.register(backend.close)
     app.extensions["iacml.backend"] = backend
     share = shared_dir()  # set by the launcher: state shared by the web workers
-    app.extensions["iacml.metrics"] = Metrics(share)
+    app.extensions["iacml.metrics"] = Metrics()
     app.extensions["iacml.ratelimit"] = (
         SharedRateLimiter(app.config["IACML_RATE_LIMIT"], share) if share
         else RateLimiter(app.config["IACML_RATE_LIMIT"]))

@@ -1,61 +1,68 @@
-"""State shared by gunicorn's web workers (server/ops/shared.py): metrics and rate limits
-count every worker's requests, in unit tests with real processes and on a live
-server with two web workers."""
+"""State shared by the web workers: metrics (prometheus_client's multi-process mode)
+and rate limits (server/ops/shared.py) count every worker's requests, in unit tests with
+real processes and on a live server with two web workers."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import requests
 
-from server.ops.metrics import Metrics
+from server.ops.metrics import MULTIPROC_ENV, Metrics
 from server.ops.shared import SharedRateLimiter
 from tests.sparql_live import live_server
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FORK = multiprocessing.get_context("fork")
 
 
 def _count(text: str, status: int) -> int:
     match = re.search(rf'^iacml_http_requests_total\{{endpoint="/sparql",method="GET",'
-                      rf'status="{status}"\}} (\d+)$', text, re.M)
+                      rf'status="{status}"\}} (\d+)(\.0)?$', text, re.M)
     return int(match.group(1)) if match else 0
 
 
-def _worker(folder: str, before: int, after: int, ready, done) -> None:
-    """A sibling web worker: publishes ``before`` requests, then counts ``after`` more
-    without publishing them, and waits to be asked."""
-    metrics = Metrics(Path(folder))
-    for _ in range(before):
-        metrics.observe("/sparql", "GET", 200, 0.001, True)
-    metrics._publisher.publish()  # type: ignore[union-attr]
-    for _ in range(after):
-        metrics.observe("/sparql", "GET", 200, 0.001, True)
-    ready.set()
-    done.wait(30)
+_COUNT_AND_WAIT = """
+import sys
+from server.ops.metrics import Metrics
+metrics = Metrics()
+for status in sys.argv[1:]:
+    metrics.observe("/sparql", "GET", int(status), 0.001, True)
+print("counted", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+"""
+def _process(code: str, folder: Path, *args: str) -> subprocess.Popen[str]:
+    """A Python process in prometheus_client's multi-process mode over ``folder``, as the
+    launcher starts the web workers (the variable is set before the library is imported)."""
+    env = {**os.environ, MULTIPROC_ENV: str(folder)}
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
-def test_a_scrape_adds_up_every_worker_and_asks_for_fresh_counts(tmp_path: Path) -> None:
-    ready, done = FORK.Event(), FORK.Event()
-    sibling = FORK.Process(target=_worker, args=(str(tmp_path), 3, 2, ready, done))
-    sibling.start()
+def test_a_scrape_adds_up_every_worker(tmp_path: Path, monkeypatch) -> None:
+    """Two web workers, one still serving, one exited: a scrape adds up both's requests
+    and counts the live one."""
+    serving = _process(_COUNT_AND_WAIT, tmp_path, "200", "200", "200")
+    exited = _process(_COUNT_AND_WAIT, tmp_path, "200", "200", "429")
     try:
-        assert ready.wait(30)
-        metrics = Metrics(tmp_path)
-        metrics.observe("/sparql", "GET", 200, 0.001, True)
-        metrics.observe("/sparql", "GET", 429, 0.001, False)
-        text = metrics.render()
-        # 3 published + 2 counted since (the flush stamp made the sibling publish) + 1 here
-        assert _count(text, 200) == 6
+        assert serving.stdout is not None and exited.stdout is not None
+        assert serving.stdout.readline() == "counted\n"
+        assert exited.stdout.readline() == "counted\n"
+        exited.communicate("", timeout=30)  # closes its stdin: it exits
+        monkeypatch.setenv(MULTIPROC_ENV, str(tmp_path))  # this process reads the files
+        text = Metrics().render().decode()
+        assert _count(text, 200) == 5  # counters of an exited worker stay
         assert _count(text, 429) == 1
-        assert re.search(r"^iacml_web_workers 2$", text, re.M)
-        assert re.search(r'^iacml_query_duration_seconds_bucket\{le="\+Inf"\} 6$', text, re.M)
+        assert re.search(r'^iacml_query_duration_seconds_bucket\{le="\+Inf"\} 6\.0$', text, re.M)
+        assert re.search(r"^iacml_web_workers 1\.0$", text, re.M), text
     finally:
-        done.set()
-        sibling.join(30)
-    # the sibling has exited: its counts stay (counters never go down)
-    assert _count(metrics.render(), 200) == 6
+        serving.communicate("", timeout=30)
 
 
 def _spend(folder: str, tokens: int, out) -> None:
@@ -82,5 +89,5 @@ def test_two_web_workers_share_metrics_and_rate_limit() -> None:
                 for _ in range(8)]
     assert statuses == [200] * 6 + [429] * 2
     text = requests.get(server.base + "/metrics", timeout=30).text
-    assert re.search(r"^iacml_web_workers 2$", text, re.M)
+    assert re.search(r"^iacml_web_workers 2\.0$", text, re.M)
     assert _count(text, 200) == 6 and _count(text, 429) == 2

@@ -11,8 +11,9 @@ It starts, supervises and stops, as one process tree:
   (:mod:`server.front.nginx` says why);
 - the **run folder** (``iacml-run-*`` in the temporary directory): granian's socket,
   nginx's configuration and buffers, and the folder the web workers share
-  (``IACML_SHARED_DIR``: metrics snapshots and the per-client budgets of
-  :mod:`server.ops.shared`), created before any worker starts and removed at exit.
+  (``IACML_SHARED_DIR``: the metrics of prometheus_client's multi-process mode and
+  the per-client budgets of :mod:`server.ops.shared`), created before any worker
+  starts and removed at exit.
 
 SIGTERM or SIGINT stops both servers; if either exits on its own, the other is
 stopped and the launcher exits with its status.
@@ -35,6 +36,7 @@ from typing import Any
 
 from server import settings
 from server.front import nginx as front
+from server.ops.metrics import MULTIPROC_ENV
 from server.settings import BEHIND_FRONT, PROJECT_ROOT
 
 
@@ -91,7 +93,9 @@ class Launcher:
         open_files = raise_open_files()
         shared = self.run / "shared"
         shared.mkdir()
-        env = {**self.environ, "IACML_SHARED_DIR": str(shared)}
+        (shared / "prometheus").mkdir()  # prometheus_client's multi-process folder
+        env = {**self.environ, "IACML_SHARED_DIR": str(shared),
+               MULTIPROC_ENV: str(shared / "prometheus")}
         mode = str(self.conf["IACML_FRONT"]).strip().lower()
         if mode == "none":
             self.children.append(subprocess.Popen(

@@ -7,6 +7,13 @@ buffer; a background thread writes what has gathered every ``interval`` seconds
 (and at exit), like nginx's ``access_log ... buffer=`` / ``flush=``.  A process
 killed with SIGKILL loses at most that interval of access-log lines, nothing
 else.
+
+Kept by hand because no library does this: the standard library's QueueHandler and
+QueueListener also take the writing off the request's thread, but the listener gives
+each record to a StreamHandler, which writes and flushes it alone (one system call per
+line; MemoryHandler batches records, not writes, and flushes on count, never on time).
+Measured with ``python -m bench.accesslog_bench``: the queue pair costs 1.5 to 2.5 times
+the CPU per line of this handler.
 """
 
 from __future__ import annotations

@@ -9,12 +9,8 @@ must see them all, so the launcher creates one folder per server
   /health counts the live ones, so a client can wait for all of them whichever
   worker answers it.
 
-- **metrics**: each worker publishes a snapshot of its counters as
-  ``metrics-<pid>.json`` (written atomically) about once a second while it is
-  busy, and at once when asked.  The worker answering a scrape writes a flush
-  stamp, waits (up to half a second) until every live worker has published
-  after it, and adds the snapshots up.  Snapshots of workers that exited stay,
-  so counters never go down.
+- **metrics**: ``prometheus/``, the folder of ``prometheus_client``'s multi-process
+  mode (:mod:`server.ops.metrics`).
 - **rate limits**: the token buckets live in a memory-mapped file of fixed
   slots (a client's slot is a hash of its address), each updated under a
   byte-range lock, so a client has one budget whichever worker it reaches.
@@ -27,7 +23,6 @@ is used and the in-process :class:`server.ops.metrics.Metrics` and
 from __future__ import annotations
 
 import fcntl
-import json
 import math
 import mmap
 import os
@@ -35,18 +30,9 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ENV = "IACML_SHARED_DIR"
-
-#: How long a scrape waits for the other workers' fresh snapshots.
-FLUSH_WAIT_S = 0.5
-#: A busy worker publishes at least this often without being asked.
-PUBLISH_EVERY_S = 1.0
-#: How often an idle worker looks for a flush request (a small file read).
-_POLL_S = 0.05
 
 
 def shared_dir() -> Path | None:
@@ -73,84 +59,6 @@ def mark_ready(folder: Path) -> None:
 def ready_workers(folder: Path) -> int:
     """How many web workers of this server serve now (ready and alive)."""
     return sum(1 for path in folder.glob("ready-*") if _alive(int(path.name[6:])))
-
-
-class SnapshotPublisher:
-    """Publishes this worker's metrics snapshot into the shared folder.
-
-    ``snapshot`` returns the state to publish (a JSON-able dict); ``mark_dirty``
-    is called on every change.  A daemon thread polls every 50 ms for a flush
-    stamp newer than the last publication and, while dirty, publishes at least
-    every second.
-    """
-
-    def __init__(self, folder: Path, snapshot: Callable[[], dict[str, Any]]) -> None:
-        self.folder = folder
-        self.snapshot = snapshot
-        self.pid = os.getpid()
-        self.path = folder / f"metrics-{self.pid}.json"
-        self.stamp = folder / "flush-stamp"
-        self._dirty = True
-        self._published = 0
-        self._lock = threading.Lock()
-        threading.Thread(target=self._loop, daemon=True, name="iacml-metrics-publish").start()
-
-    def mark_dirty(self) -> None:
-        """Note that the counters changed (published within a second)."""
-        self._dirty = True
-
-    def publish(self) -> int:
-        """Write the snapshot now (atomically); return its time (monotonic ns)."""
-        with self._lock:
-            now = time.monotonic_ns()
-            self._dirty = False
-            state = {"pid": self.pid, "published": now, **self.snapshot()}
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(state), encoding="utf-8")
-            os.replace(tmp, self.path)
-            self._published = now
-            return now
-
-    def _asked_since(self) -> int:
-        try:
-            return int(self.stamp.read_text(encoding="utf-8") or 0)
-        except (OSError, ValueError):
-            return 0
-
-    def _loop(self) -> None:
-        while True:
-            time.sleep(_POLL_S)
-            try:
-                if self._asked_since() > self._published or (
-                        self._dirty and time.monotonic_ns() - self._published
-                        > PUBLISH_EVERY_S * 1e9):
-                    self.publish()
-            except OSError:  # the folder is gone: the server is stopping
-                return
-
-    def gather(self) -> list[dict[str, Any]]:
-        """Every worker's snapshot, fresh: ask for a flush, wait for the live ones."""
-        asked = time.monotonic_ns()
-        tmp = self.stamp.with_suffix(f".{self.pid}.tmp")
-        tmp.write_text(str(asked), encoding="utf-8")
-        os.replace(tmp, self.stamp)
-        self.publish()
-        deadline = time.monotonic() + FLUSH_WAIT_S
-        while True:
-            states = self._read_all()
-            stale = [s for s in states if s["published"] < asked and _alive(s["pid"])]
-            if not stale or time.monotonic() > deadline:
-                return states
-            time.sleep(_POLL_S)
-
-    def _read_all(self) -> list[dict[str, Any]]:
-        states = []
-        for path in self.folder.glob("metrics-*.json"):
-            try:
-                states.append(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                continue  # replaced while read: the next scrape has it
-        return states
 
 
 class SharedRateLimiter:

@@ -46,6 +46,8 @@ def metrics() -> Response:
     """Prometheus text exposition of request, latency, timeout and error metrics
     (every web worker's counts added up)."""
     text = current_app.extensions["iacml.metrics"].render()
+    # the 0.0.4 text format, which every Prometheus reads (our names need no escaping,
+    # so prometheus_client writes the same text under its newer 1.0.0 label)
     return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
