@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn: ``gunicorn -c server/gunicorn_conf.py server.wsgi:app``."""
+"""The WSGI app granian serves (``server.wsgi:app``, started by :mod:`server.front.launch`)."""
 
 from server import create_app
 
