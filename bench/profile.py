@@ -23,6 +23,7 @@ import pstats
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,21 +51,21 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.mix import lookup_query, subjects
     from server import create_app
+    from server.workers.jobs import QueryJob
     from server.workers.worker import execute, load_store
 
     queries = [lookup_query(iri) for iri in subjects(args.dataset, 2000)]
     random.Random(1).shuffle(queries)
     store = load_store(str(args.dataset))
     formats = {"solutions": "json", "boolean": "json", "graph": "turtle"}
-    job = {"op": "query", "base_iri": "http://127.0.0.1/sparql", "default_graphs": None,
-           "named_graphs": None, "formats": formats, "row_cap": 10000, "allow": []}
+    job = QueryJob(query="", base_iri="http://127.0.0.1/sparql", formats=formats, row_cap=10000)
     raw = _p50(lambda q: store.query(q).serialize(
         format=ox.QueryResultsFormat.JSON), queries, args.n)
-    worker = _p50(lambda q: execute(store, {**job, "query": q}), queries, args.n)
+    worker = _p50(lambda q: execute(store, replace(job, query=q)), queries, args.n)
     os.environ.update({"IACML_DATASET": str(args.dataset), "IACML_RATE_LIMIT": "0"})
     app = create_app()
     backend = app.extensions["iacml.backend"]
-    pool = _p50(lambda q: backend.run({**job, "query": q}, 10.0), queries, args.n)
+    pool = _p50(lambda q: backend.run(replace(job, query=q), 10.0), queries, args.n)
     client = app.test_client()
 
     def flask(q: str) -> None:

@@ -26,7 +26,8 @@ from server.ops.ratelimit import RateLimiter
 from server.ops.shared import SharedRateLimiter, mark_ready, shared_dir
 from server.query.resultcache import ResultCache
 from server.settings import BEHIND_FRONT, PROJECT_ROOT
-from server.workers.backend import LocalBackend, RemoteBackend
+from server.workers.backend import Backend, LocalBackend
+from server.workers.remote import RemoteBackend
 
 
 def _configure_logging() -> None:
@@ -72,7 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     network = zygote_args(app.config["IACML_WORKER_NETWORK"],
                           app.config["IACML_SERVICE_ALLOWLIST"])
     if app.config["IACML_BACKEND_URL"]:
-        backend: LocalBackend | RemoteBackend = RemoteBackend(app.config["IACML_BACKEND_URL"],
+        backend: Backend = RemoteBackend(app.config["IACML_BACKEND_URL"],
                                                               network)
     else:
         dataset = settings.dataset_path(app.config["IACML_DATASET"])

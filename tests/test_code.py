@@ -118,3 +118,13 @@ def test_no_route_module_imports_another() -> None:
             if not other.startswith(name + "."):  # a package gathering its own routes
                 crossing.append(f"{name} -> {other}")
     assert not crossing, f"route modules importing route modules: {crossing}"
+
+
+def test_server_probes_no_object_for_what_it_has() -> None:
+    """The backends share a typed protocol (server.workers.backend.Backend): code asks it,
+    never ``hasattr`` or ``getattr`` what a backend happens to have."""
+    probes = [f"{_ids(p)}:{node.lineno}" for p in MODULES if p.is_relative_to(ROOT / "server")
+              for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("hasattr", "getattr")]
+    assert not probes, f"attribute probes: {probes}"

@@ -15,12 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from server.workers.jobs import PingJob, QueryJob
 from server.workers.pool import QueryPool
 from server.workers.sandbox import routes, zygote_args
 from tests.loopback import NO_SOLUTIONS, Listener
 
-JOB = {"op": "query", "formats": {"solutions": "json", "boolean": "json", "graph": "ntriples"},
-       "row_cap": 10}
+FORMATS = {"solutions": "json", "boolean": "json", "graph": "ntriples"}
+
+
+def _job(query: str, allow: list[str]) -> QueryJob:
+    return QueryJob(query=query, formats=FORMATS, row_cap=10, allow=tuple(allow))
 
 
 def _service(url: str) -> str:
@@ -51,7 +55,7 @@ def _pool(mode: str, allow: list[str]) -> QueryPool:
 def test_workers_have_a_network_namespace_of_their_own() -> None:
     pool = _pool("isolated", [])
     try:
-        pid = pool.run({"op": "ping"}, 10)["pid"]
+        pid = pool.run(PingJob(), 10).pid
         assert os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
     finally:
         pool.close()
@@ -62,21 +66,21 @@ def test_a_differential_reaches_nothing_off_the_list(allowed: Listener, other: L
     pool = _pool("isolated", [endpoint])
     try:
         # the job's own check allows both: as if the checker had misread the text
-        off = pool.run({**JOB, "query": _service(elsewhere), "allow": [endpoint, elsewhere]}, 10)
-        assert off["status"] == 502 and "SERVICE" in off["message"]
-        on = pool.run({**JOB, "query": _service(endpoint), "allow": [endpoint, elsewhere]}, 10)
+        off = pool.run(_job(_service(elsewhere), [endpoint, elsewhere]), 10)
+        assert off.status == 502 and "SERVICE" in off.message
+        on = pool.run(_job(_service(endpoint), [endpoint, elsewhere]), 10)
     finally:
         pool.close()
     assert other.seen == []
     assert len(allowed.seen) == 1 and allowed.seen[0].startswith(b"POST /sparql")
-    assert on["status"] == 200 and on["rows"] == 1
+    assert on.status == 200 and on.rows == 1
 
 
 def test_an_allowed_host_name_is_relayed(allowed: Listener) -> None:
     endpoint = f"http://localhost:{allowed.port}/sparql"
     pool = _pool("isolated", [endpoint])
     try:
-        pool.run({**JOB, "query": _service(endpoint), "allow": [endpoint]}, 10)
+        pool.run(_job(_service(endpoint), [endpoint]), 10)
     finally:
         pool.close()
     assert len(allowed.seen) == 1 and b"host: localhost" in allowed.seen[0].lower()
@@ -92,17 +96,17 @@ def test_host_names_get_loopback_doors_and_other_names_do_not_resolve() -> None:
                      ("127.0.0.1", 7000): ("127.0.0.1", 7000)}
     pool = _pool("isolated", ["http://localhost:9/sparql"])
     try:
-        answer = pool.run({**JOB, "query": _service("http://example.org/sparql"),
-                           "allow": ["http://example.org/sparql"]}, 10)
+        elsewhere = "http://example.org/sparql"
+        answer = pool.run(_job(_service(elsewhere), [elsewhere]), 10)
     finally:
         pool.close()
-    assert answer["status"] == 502, answer
+    assert answer.status == 502, answer
 
 
 def test_host_mode_shares_the_network(other: Listener) -> None:
     pool = _pool("host", [])
     try:
-        pid = pool.run({"op": "ping"}, 10)["pid"]
+        pid = pool.run(PingJob(), 10).pid
         assert os.readlink(f"/proc/{pid}/ns/net") == os.readlink("/proc/self/ns/net")
     finally:
         pool.close()

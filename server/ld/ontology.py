@@ -76,7 +76,7 @@ def model() -> list[dict[str, Any]]:
                      "other": sorted(other.items())}
             if title == "Concept schemes":
                 members = [s for s, ps in about.items()
-                           if any(p == SKOS + "inScheme" and getattr(o, "value", "") == iri
+                           if any(p == SKOS + "inScheme" and o == ox.NamedNode(iri)
                                   for p, o in ps)]
                 entry["concepts"] = sorted(
                     ({"iri": m, "anchor": _anchor(m), "label": index.label(m, langs),

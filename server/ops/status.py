@@ -8,6 +8,7 @@ import os
 import platform
 import time
 from importlib import metadata
+from typing import cast
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from flask.blueprints import BlueprintSetupState
@@ -16,6 +17,7 @@ from server import settings
 from server.ops.limits import check_request
 from server.ops.metrics import Gauges
 from server.ops.shared import ready_workers, shared_dir
+from server.workers.backend import Backend, current_backend
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("iacml.access")
@@ -31,7 +33,7 @@ def _version(package: str) -> str | None:
 @bp.route("/health")
 def health() -> Response:
     """200 with the triple count when the store is loaded, else 503."""
-    state = current_app.extensions["iacml.backend"].health()
+    state = current_backend().health()
     state["status"] = "ok" if state["loaded"] else "unavailable"
     state["web_worker"] = os.getpid()  # the web worker that answered
     share = shared_dir()
@@ -53,24 +55,21 @@ def metrics() -> Response:
 
 def gauges(app: Flask) -> Gauges:
     """This worker's gauges, with how they combine across web workers."""
-    backend = app.extensions["iacml.backend"]
-    state = backend.health() if backend.name == "embedded" else {}
+    counts = cast(Backend, app.extensions["iacml.backend"]).worker_counts()
     out: Gauges = {
         "iacml_store_triples": ("Quads loaded in each query worker.",
-                                float(state.get("triples") or 0), "max"),
+                                float(counts.triples), "max"),
         "iacml_query_workers_ready": ("Idle query worker processes (all web workers).",
-                                      float(state.get("workers_ready") or 0), "sum"),
-    }
-    if backend.name == "embedded":
-        out["iacml_query_worker_restarts"] = (
-            "Workers replaced (killed at the time limit or died).",
-            float(backend.pool.restarts), "sum")
-        out["iacml_query_memory_stops"] = (
+                                      float(counts.ready), "sum"),
+        "iacml_query_worker_restarts": ("Workers replaced (killed at the time limit or died).",
+                                        float(counts.restarts), "sum"),
+        "iacml_query_memory_stops": (
             "Queries stopped at the memory cap (IACML_QUERY_MEMORY_MB).",
-            float(backend.pool.memory_kills), "sum")
-        out["iacml_lookups_in_process"] = (
+            float(counts.memory_stops), "sum"),
+        "iacml_lookups_in_process": (
             "Lookups by IRI answered in the web process (no worker hand-off).",
-            float(backend.lookups_answered), "sum")
+            float(counts.lookups_in_process), "sum"),
+    }
     return out
 
 
@@ -103,7 +102,7 @@ def version() -> Response:
         "granian": _version("granian"),
         "front": current_app.config["IACML_FRONT"],
         "yasgui": current_app.extensions.get("iacml.yasgui_version"),
-        "backend": current_app.extensions["iacml.backend"].name,
+        "backend": current_backend().name,
         "dataset": {"path": str(dataset), "exists": dataset.exists(),
                     "bytes": dataset.stat().st_size if dataset.exists() else None,
                     "modified": time.strftime("%Y-%m-%dT%H:%M:%SZ",

@@ -120,6 +120,7 @@ def preload() -> None:
 def service_endpoints_of(node: object) -> list[str]:
     """Endpoints of every SERVICE clause in a piece of rdflib SPARQL algebra (a query's
     or an update operation's), by an iterative walk ("?v" for a variable endpoint)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Variable
 
     found: list[str] = []
@@ -127,7 +128,7 @@ def service_endpoints_of(node: object) -> list[str]:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if getattr(item, "name", None) == "ServiceGraphPattern":
+            if isinstance(item, CompValue) and item.name == "ServiceGraphPattern":
                 term = item.get("term")
                 found.append("?" + str(term) if isinstance(term, Variable) else str(term))
             stack.extend(item.values())

@@ -15,13 +15,13 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from typing import Any
+
+from server.workers.jobs import QueryAnswer, QueryJob
 
 
-def answer_key(version: str, job: dict[str, Any]) -> str:
+def answer_key(version: str, job: QueryJob) -> str:
     """The cache key (and ETag) of a query job under data version ``version``."""
-    parts = {"version": version, **{k: job.get(k) for k in (
-        "query", "base_iri", "default_graphs", "named_graphs", "formats", "row_cap", "allow")}}
+    parts = {"version": version, **job.cache_fields()}
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -31,11 +31,11 @@ class ResultCache:
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._items: OrderedDict[str, tuple[dict[str, Any], int]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[QueryAnswer, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str) -> QueryAnswer | None:
         """The cached answer of ``key``, or None."""
         with self._lock:
             item = self._items.get(key)
@@ -44,9 +44,9 @@ class ResultCache:
             self._items.move_to_end(key)
             return item[0]
 
-    def put(self, key: str, answer: dict[str, Any]) -> None:
+    def put(self, key: str, answer: QueryAnswer) -> None:
         """Keep ``answer`` unless it alone is larger than a quarter of the cache."""
-        size = len(answer.get("body") or b"") + 256
+        size = len(answer.body) + 256
         if self.max_bytes <= 0 or size > self.max_bytes // 4:
             return
         with self._lock:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import replace
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
@@ -13,6 +13,8 @@ from server.query import querytext, servicedesc
 from server.query.protocol import UPDATE_REFUSED, ProtocolError, parse
 from server.query.resultcache import answer_key
 from server.untrusted import Limits, Refused, parse_untrusted
+from server.workers.backend import current_backend
+from server.workers.jobs import QueryAnswer, QueryJob
 from server.workers.pool import PoolError, PoolUnavailable, QueryMemoryExceeded, QueryTimeout
 
 bp = Blueprint("sparql", __name__)
@@ -91,15 +93,17 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
     """Check, run and serialise one query; map every failure to its status."""
     config = current_app.config
     formats_by_kind = dict(formats.negotiate_all(request.headers.get("Accept"), format_param))
-    job = {"op": "query", "query": query, "base_iri": _endpoint_url(),
-           "default_graphs": default_graphs or None,
-           "named_graphs": named_graphs or None, "formats": formats_by_kind,
-           "row_cap": config["IACML_ROW_CAP"], "allow": config["IACML_SERVICE_ALLOWLIST"]}
-    backend = current_app.extensions["iacml.backend"]
+    job = QueryJob(query=query, base_iri=_endpoint_url(),
+                   default_graphs=tuple(default_graphs) or None,
+                   named_graphs=tuple(named_graphs) or None, formats=formats_by_kind,
+                   row_cap=config["IACML_ROW_CAP"],
+                   allow=tuple(config["IACML_SERVICE_ALLOWLIST"]))
+    backend = current_backend()
     cache = current_app.extensions["iacml.results"]
-    # Only the embedded store has a data version; a remote store may change under us.
+    # Only a versioned backend (the embedded store) may cache: a remote store may change
+    # under the same version.
     key = (answer_key(backend.data_version(), job)
-           if cache.max_bytes > 0 and hasattr(backend, "data_version") else None)
+           if cache.max_bytes > 0 and backend.versioned else None)
     # Weak: web workers load the dump separately and draw their own blank-node labels,
     # so two answers under one tag are equivalent, not byte-identical (RFC 9110 8.8.1).
     etag = f'W/"{key}"' if key else None
@@ -118,7 +122,8 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
         return error(exc.status, exc.message)
     assert isinstance(checked, str)
     if checked != query:  # a byte-order mark was stripped
-        query = job["query"] = checked
+        query = checked
+        job = replace(job, query=checked)
     facts = querytext.analyse(query)
     if facts.form in querytext.UPDATE_WORDS:
         return error(403, UPDATE_REFUSED)
@@ -140,16 +145,15 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
         admission.release(_client(), ticket, exc.run)
         metrics.observe_queue_wait(exc.queue_wait)
         return _pool_error(exc, limit)
-    admission.release(_client(), ticket, answer.get("run", 0.0))
-    if "queue_wait" in answer:
-        metrics.observe_queue_wait(answer["queue_wait"])
-        g.server_timing = (f"queue;dur={answer['queue_wait'] * 1000:.1f}, "
-                           f"run;dur={answer['run'] * 1000:.1f}")
-    status = answer.get("status", 500)
-    if status == 406:
-        return _not_acceptable(answer["kind"], format_param)
-    if status != 200:
-        return error(status, answer.get("message", "query failed"))
+    admission.release(_client(), ticket, answer.run)
+    if answer.queue_wait is not None:  # run by a worker, not in process
+        metrics.observe_queue_wait(answer.queue_wait)
+        g.server_timing = (f"queue;dur={answer.queue_wait * 1000:.1f}, "
+                           f"run;dur={answer.run * 1000:.1f}")
+    if answer.status == 406:
+        return _not_acceptable(answer.kind, format_param)
+    if not answer.ok:
+        return error(answer.status, answer.message or "query failed")
     if key:
         cache.put(key, answer)
     return _answer(answer, query, etag, hit=False)
@@ -187,60 +191,60 @@ def _not_acceptable(kind: str, format_param: str | None) -> Response:
     return error(406, f"no acceptable format for {kind} results")
 
 
-def _answer(answer: dict[str, Any], query: str, etag: str | None = None,
+def _answer(answer: QueryAnswer, query: str, etag: str | None = None,
             hit: bool = False) -> Response:
-    kind, fmt = answer["kind"], answer["format"]
+    kind, fmt = answer.kind, answer.format
     cap = current_app.config["IACML_ROW_CAP"]
-    headers = {"X-IACML-Row-Cap": str(cap), "X-IACML-Rows": str(answer["rows"]),
+    headers = {"X-IACML-Row-Cap": str(cap), "X-IACML-Rows": str(answer.rows),
                "Vary": "Accept", "X-IACML-Cache": "hit" if hit else "miss"}
     if etag:
         headers["ETag"] = etag
     if g.get("server_timing"):  # time waiting for a query worker, and running in it (ms)
         headers["Server-Timing"] = g.server_timing
-    if answer["truncated"]:
+    if answer.truncated:
         headers["X-IACML-Truncated"] = "true"
         current_app.extensions["iacml.metrics"].count_truncated()
     if fmt == "html":
         body = _html(kind, answer, query, cap)
         return Response(body, headers=headers, content_type="text/html; charset=utf-8")
-    return Response(answer["body"], headers=headers, content_type=formats.content_type(kind, fmt))
+    return Response(answer.body, headers=headers, content_type=formats.content_type(kind, fmt))
 
 
-def _html(kind: str, answer: dict[str, Any], query: str, cap: int) -> str:
+def _html(kind: str, answer: QueryAnswer, query: str, cap: int) -> str:
     variables: list[str] = []
     rows: list[list[dict[str, str] | None]] = []
     boolean = None
     if kind == "solutions":
-        data = json.loads(answer["body"])
+        data = json.loads(answer.body)
         variables = data["head"]["vars"]
         rows = [[b.get(v) for v in variables] for b in data["results"]["bindings"]]
     elif kind == "boolean":
-        boolean = json.loads(answer["body"])["boolean"]
+        boolean = json.loads(answer.body)["boolean"]
     else:
         variables = ["subject", "predicate", "object"]
-        for triple in ox.parse(answer["body"], format=ox.RdfFormat.N_TRIPLES):
+        for triple in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
             rows.append([{"value": str(t)} for t in (triple.subject, triple.predicate,
                                                       triple.object)])
     return render_template("results.html", query=query, variables=variables, rows=rows,
-                           boolean=boolean, truncated=answer["truncated"], cap=cap)
+                           boolean=boolean, truncated=answer.truncated, cap=cap)
 
 
 def _counts() -> tuple[dict[str, int] | None, int | None]:
-    backend = current_app.extensions["iacml.backend"]
-    version = backend.data_version() if hasattr(backend, "data_version") else ""
+    backend = current_backend()
+    version = backend.data_version()
     cache = current_app.extensions.setdefault("iacml.counts", {})
     if cache.get("version") != version:  # keyed by the data version (writes change it)
         cache.clear()
         cache["version"] = version
     if "counts" not in cache:
         try:
-            answer = current_app.extensions["iacml.backend"].counts(
+            answer = backend.counts(
                 current_app.config["IACML_QUERY_TIMEOUT"])
         except (QueryTimeout, PoolUnavailable):
             return None, None
-        if answer.get("status") != 200:
+        if not answer.ok:
             return None, None
-        cache["counts"], cache["total"] = answer["counts"], answer["triples"]
+        cache["counts"], cache["total"] = answer.counts, answer.triples
     return cache["counts"], cache["total"]
 
 

@@ -22,7 +22,7 @@ No parser runs on untrusted text in a web process, so no input can crash one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rdflib import Graph
 
@@ -35,6 +35,10 @@ from server.untrusted.nesting import (
     sparql_or_turtle_depth,
 )
 from server.untrusted.xmlcheck import XmlRefused, check_xml
+from server.workers.jobs import ParseJob
+
+if TYPE_CHECKING:  # the backend module imports the web stack, which a worker does not load
+    from server.workers.backend import Backend
 
 Kind = Literal["query", "update", "entry"]
 #: Entry formats (rdflib-style names, as in iacml.entries) by the lexer that bounds them.
@@ -106,7 +110,7 @@ def check_depth(text: str, syntax: str, limits: Limits) -> None:
 
 
 def parse_untrusted(body: bytes | str, kind: Kind, limits: Limits, fmt: str | None = None,
-                    backend: Any = None) -> str | Graph:
+                    backend: Backend | None = None) -> str | Graph:
     """Take an untrusted query, update or entry through the door.
 
     A query or an update comes back as checked text (decoded, bounded), to be parsed
@@ -125,17 +129,18 @@ def parse_untrusted(body: bytes | str, kind: Kind, limits: Limits, fmt: str | No
     return _parse_entry(text.encode("utf-8"), fmt, limits, backend)
 
 
-def _parse_entry(data: bytes, fmt: str, limits: Limits, backend: Any) -> Graph:
+def _parse_entry(data: bytes, fmt: str, limits: Limits, backend: Backend | None) -> Graph:
     from server.workers.pool import PoolError
 
+    if backend is None:
+        raise Refused(503, "the entry could not be parsed: no query backend to parse it in")
     try:
-        answer = backend.run({"op": "parse", "data": data, "format": fmt}, limits.time_limit)
+        answer = backend.run(ParseJob(data=data, format=fmt), limits.time_limit)
     except PoolError as exc:  # time limit, memory cap, or no worker
         raise Refused(503, f"the entry could not be parsed: {exc}") from exc
-    if answer.get("status") != 200:
-        raise Refused(answer.get("status", 400), answer.get("message", "cannot parse the entry"),
-                      answer.get("line"))
+    if not answer.ok:
+        raise Refused(answer.status, answer.message or "cannot parse the entry", answer.line)
     try:
-        return graph_of_ntriples(answer["ntriples"], fmt)
+        return graph_of_ntriples(answer.ntriples, fmt)
     except EntryParseError as exc:
         raise Refused(400, exc.message, exc.line) from exc

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from iacml.journal import G_SUBMISSIONS_LOG, SUBMISSIONS_PREFIX
 from server.query import querytext
+from server.workers.jobs import UpdateAnswer, UpdateJob
 
 
 class UpdateRefused(Exception):
@@ -132,37 +133,37 @@ def _statements(store: ox.Store) -> dict[str, set[str]]:
     return out
 
 
-def evaluate(store: ox.Store, job: dict[str, Any], prefixes: dict[str, str]) -> dict[str, Any]:
-    """The answer to an ``update`` job: plan the update, refuse what the plan refuses,
+def evaluate(store: ox.Store, job: UpdateJob, prefixes: dict[str, str]) -> UpdateAnswer:
+    """The answer to an update job: plan the update, refuse what the plan refuses,
     run it on a scratch copy of the submission graphs, and return the graphs it named
     and changed, with the N-Triples of each changed graph after it (None: emptied)."""
-    text = job["update"]
+    text = job.update
     try:
         found = plan(text, prefixes)
-        refused = [e for e in found.services if e not in set(job.get("allow", []))]
+        refused = [e for e in found.services if e not in set(job.allow)]
         if refused:
             raise UpdateRefused(403, f"SERVICE <{refused[0]}> is refused: an update may only "
                                      "call endpoints on the allow-list (IACML_SERVICE_ALLOWLIST)")
     except UpdateRefused as exc:
-        return {"status": exc.status, "message": exc.message}
-    named = {"targets": sorted(found.targets), "default_graph": found.default_graph,
-             "everything": found.everything}
-    if job.get("plan_only"):  # what the update names, before the writer picks its graph
-        return {"status": 200, **named}
+        return job.failed(exc.status, exc.message)
+    named = UpdateAnswer(targets=sorted(found.targets), default_graph=found.default_graph,
+                         everything=found.everything)
+    if job.plan_only:  # what the update names, before the writer picks its graph
+        return named
     scratch = _scratch(store)
     before = _statements(scratch)
     try:
         scratch.update(text, prefixes=prefixes)
     except SyntaxError as exc:
-        return {"status": 400, "message": f"SPARQL update syntax error: {exc}"}
+        return job.failed(400, f"SPARQL update syntax error: {exc}")
     except (RuntimeError, OSError, ValueError) as exc:
         message = str(exc)
         if "does not exist" in message:  # CLEAR/DROP of an absent graph, without SILENT
-            return {"status": 404, "message": f"{message} (CLEAR SILENT or DROP SILENT "
-                                              "succeed on an absent graph)"}
-        return {"status": 400, "message": f"the update failed: {message}"}
+            return job.failed(404, f"{message} (CLEAR SILENT or DROP SILENT succeed on an "
+                                   "absent graph)")
+        return job.failed(400, f"the update failed: {message}")
     after = _statements(scratch)
-    changed = sorted(g for g in set(before) | set(after) if before.get(g) != after.get(g))
-    graphs = {g: (scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
-                  if g and g in after else None) for g in changed}
-    return {"status": 200, **named, "changed": changed, "graphs": graphs}
+    named.changed = sorted(g for g in set(before) | set(after) if before.get(g) != after.get(g))
+    named.graphs = {g: (scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+                        if g and g in after else None) for g in named.changed}
+    return named

@@ -1,29 +1,85 @@
-"""Where queries are answered: the embedded worker pool, or a remote SPARQL endpoint.
+"""Where queries are answered: the :class:`Backend` protocol, and the embedded backend
+(the pool of query worker processes, with lookups answered in process).
 
-Both backends take the same job dict (see :mod:`server.workers.worker`) and return the
-same answer dict, so the blueprint does not care which one runs.
+Both backends (this one and :class:`server.workers.remote.RemoteBackend`) take the jobs
+of :mod:`server.workers.jobs` and give each its answer, so no route cares which one runs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
-import pyoxigraph as ox
-import requests
+from flask import current_app
 
-from server.query.results import prologue
+from server.workers.jobs import AnswerT, CountsAnswer, CountsJob, Job, QueryJob
 from server.workers.lookup import LocalLookups, is_lookup
-from server.workers.pool import PoolUnavailable, QueryPool, QueryTimeout
-from server.workers.worker import serialise
+from server.workers.pool import QueryPool
 
-NAMED_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+@dataclass(frozen=True)
+class WorkerCounts:
+    """What /metrics shows of the query workers (all zero for a remote backend)."""
+
+    triples: int = 0
+    ready: int = 0
+    restarts: int = 0
+    memory_stops: int = 0
+    lookups_in_process: int = 0
+
+
+class Backend(Protocol):
+    """What answers the jobs of the web process: started in two steps (``begin`` while
+    the app imports its routes, ``wait_ready`` after), closed at exit."""
+
+    #: Shown by /health and /-/version: ``embedded`` or ``remote``.
+    name: str
+    #: True when :meth:`data_version` changes with every change of the data, so answers
+    #: may be cached under it; False when the data can change under the same version.
+    versioned: bool
+
+    def begin(self) -> None:
+        """Start loading, without waiting."""
+
+    def wait_ready(self) -> None:
+        """Wait until jobs can run."""
+
+    def start(self) -> None:
+        """Begin and wait until ready."""
+
+    def close(self) -> None:
+        """Stop whatever processes the backend started."""
+
+    def health(self) -> dict[str, Any]:
+        """The backend's state for /health."""
+
+    def data_version(self) -> str:
+        """A name of the data served now; the caches of answers and pages are keyed by it."""
+
+    def run(self, job: Job[AnswerT], time_limit: float) -> AnswerT:
+        """Run ``job`` within ``time_limit`` seconds (PoolError when it cannot)."""
+
+    def answers_in_process(self, job: Job[Any]) -> bool:
+        """True when ``job`` is answered in the web process, without a worker."""
+
+    def counts(self, time_limit: float) -> CountsAnswer:
+        """Triples per graph, and in all."""
+
+    def worker_counts(self) -> WorkerCounts:
+        """The query workers' state and counters, for /metrics."""
+
+
+def current_backend() -> Backend:
+    """The backend of the current app (create_app starts it)."""
+    return cast(Backend, current_app.extensions["iacml.backend"])
 
 
 class LocalBackend:
     """Queries answered by the embedded pool of pyoxigraph workers."""
 
     name = "embedded"
+    versioned = True
 
     def __init__(self, dataset: str, workers: int, journal: str | None = None,
                  lookups_in_process: bool = True, memory_mib: float = 0.0,
@@ -64,6 +120,12 @@ class LocalBackend:
                 "workers_ready": self.pool.ready, "workers": self.pool.size,
                 "error": self.pool.error}
 
+    def worker_counts(self) -> WorkerCounts:
+        """The pool's state and counters, for /metrics."""
+        return WorkerCounts(triples=self.pool.triples or 0, ready=self.pool.ready,
+                            restarts=self.pool.restarts, memory_stops=self.pool.memory_kills,
+                            lookups_in_process=self.lookups_answered)
+
     def journal_size(self) -> int:
         """Bytes in the write journal now (0 without one)."""
         try:
@@ -87,114 +149,23 @@ class LocalBackend:
             parts.append(f"{stat.st_size}-{int(stat.st_mtime)}")
         return "-".join(parts)
 
-    def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
+    def run(self, job: Job[AnswerT], time_limit: float) -> AnswerT:
         """Run ``job`` in a worker within ``time_limit`` seconds; the worker first
         applies the journal up to its current end (the writes accepted so far)."""
-        job = {"journal_end": self.journal_size(), **job}  # a write names its own
-        if self.answers_in_process(job):
-            assert self.lookups is not None
+        if job.journal_end is None:  # a write names its own
+            job = replace(job, journal_end=self.journal_size())
+        if self.lookups is not None and isinstance(job, QueryJob) \
+                and self.answers_in_process(job):
             self.lookups_answered += 1
-            return self.lookups.run(job)
+            return cast(AnswerT, self.lookups.run(job))
         return self.pool.run(job, time_limit)
 
-    def answers_in_process(self, job: dict[str, Any]) -> bool:
+    def answers_in_process(self, job: Job[Any]) -> bool:
         """True for a lookup by IRI answered from the web process's copy (no worker)."""
-        return (self.lookups is not None and job.get("op") == "query"
-                and not job.get("default_graphs") and not job.get("named_graphs")
-                and is_lookup(job["query"]))
+        return (self.lookups is not None and isinstance(job, QueryJob)
+                and not job.check_only and not job.default_graphs and not job.named_graphs
+                and is_lookup(job.query))
 
-    def counts(self, time_limit: float) -> dict[str, Any]:
+    def counts(self, time_limit: float) -> CountsAnswer:
         """Triples per graph ('' is the default graph) and in total."""
-        return self.run({"op": "counts"}, time_limit)
-
-
-class RemoteBackend:
-    """Queries forwarded to any SPARQL 1.1 query endpoint (Oxigraph, Fuseki, GraphDB...).
-
-    A local worker over an empty store still checks the syntax and the SERVICE
-    allow-list first, and the remote answer is re-serialised here so that the
-    row cap and content negotiation behave as with the embedded store.
-    """
-
-    name = "remote"
-
-    def __init__(self, url: str, zygote_args: tuple[str, ...] = ()) -> None:
-        self.url = url
-        self.checker = QueryPool(None, 1, zygote_args=zygote_args)
-        self.session = requests.Session()
-
-    def start(self) -> None:
-        """Start the local syntax-checking worker."""
-        self.begin()
-        self.wait_ready()
-
-    def begin(self) -> None:
-        """Start the checking worker without waiting for it."""
-        self.checker.start(wait=False)
-
-    def wait_ready(self) -> None:
-        """Wait until the checking worker is up."""
-        self.checker.wait_started()
-
-    def close(self) -> None:
-        """Stop the checking worker."""
-        self.checker.close()
-
-    def health(self) -> dict[str, Any]:
-        """Ask the remote endpoint a trivial question; report for /health."""
-        try:
-            resp = self.session.get(self.url, params={"query": "ASK {}"}, timeout=5,
-                                    headers={"Accept": "application/sparql-results+json"})
-            ok = resp.status_code == 200
-            error = None if ok else f"remote answered HTTP {resp.status_code}"
-        except requests.RequestException as exc:
-            ok, error = False, f"remote unreachable: {exc.__class__.__name__}"
-        return {"backend": self.name, "url": self.url, "loaded": ok, "triples": None,
-                "error": error}
-
-    def _remote(self, job: dict[str, Any], accept: str, time_limit: float) -> bytes:
-        params: list[tuple[str, str]] = [("query", prologue() + job["query"])]
-        params += [("default-graph-uri", g) for g in job.get("default_graphs") or []]
-        params += [("named-graph-uri", g) for g in job.get("named_graphs") or []]
-        try:
-            resp = self.session.post(self.url, data=params, timeout=time_limit,
-                                     headers={"Accept": accept})
-        except requests.Timeout as exc:
-            raise QueryTimeout(f"the remote endpoint did not answer within the "
-                               f"{time_limit:g} s query time limit") from exc
-        except requests.RequestException as exc:
-            raise PoolUnavailable(f"remote endpoint unreachable: {exc}") from exc
-        if resp.status_code != 200:
-            raise PoolUnavailable(f"remote endpoint answered HTTP {resp.status_code}: "
-                                  f"{resp.text[:300]}")
-        return resp.content
-
-    def answers_in_process(self, job: dict[str, Any]) -> bool:
-        """Every query goes to the remote endpoint."""
-        return False
-
-    def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
-        """Check ``job`` locally, then answer it from the remote endpoint (a job that is
-        not a query, such as parsing an entry, runs in the local worker)."""
-        if job.get("op", "query") not in ("query", "check"):
-            return self.checker.run(job, time_limit)
-        check = self.checker.run({**job, "op": "check"}, time_limit)
-        if check.get("status") != 200 or job.get("op") == "check":
-            return check
-        kind = check["kind"]
-        if kind == "graph":
-            body = self._remote(job, "application/n-triples", time_limit)
-            answer: object = (q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        else:
-            body = self._remote(job, "application/sparql-results+json", time_limit)
-            answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        return serialise(answer, job["formats"], job["row_cap"])
-
-    def counts(self, time_limit: float) -> dict[str, Any]:
-        """Triples per named graph of the remote store."""
-        body = self._remote({"query": NAMED_COUNTS}, "application/sparql-results+json",
-                            time_limit)
-        counts = {}
-        for solution in ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON):
-            counts[solution["g"].value] = int(solution["n"].value)
-        return {"status": 200, "counts": counts, "triples": sum(counts.values())}
+        return self.run(CountsJob(), time_limit)

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
 
 import pyoxigraph as ox
 
 from iacml.journal import Replayer
-from server.workers.worker import execute, load_store
+from server.workers.jobs import QueryAnswer, QueryJob
+from server.workers.worker import load_store, run_query
 
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 # A deliberately narrow prefixed name: letters, digits, _ and - (no dots, escapes or %).
@@ -179,9 +179,9 @@ class LocalLookups:
         self._replayer.catch_up(store)
         self.store = store
 
-    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+    def run(self, job: QueryJob) -> QueryAnswer:
         """Answer a lookup job exactly as a worker would (same code, same output)."""
         assert self.store is not None
         with self._lock:  # one replay at a time; queries themselves run concurrently
-            self._replayer.catch_up(self.store, job.get("journal_end"))
-        return execute(self.store, {k: v for k, v in job.items() if k != "journal_end"})
+            self._replayer.catch_up(self.store, job.journal_end)
+        return run_query(self.store, job)

@@ -24,9 +24,10 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from server.settings import PROJECT_ROOT
+from server.workers.jobs import AnswerT, Job
 
 log = logging.getLogger("iacml.pool")
 
@@ -51,8 +52,6 @@ class QueryMemoryExceeded(PoolError):
     """The query grew its worker past the memory cap; the worker was killed."""
 
 
-#: Keys the pool adds to an answer: seconds waited for a worker, and run in it.
-TIMING = ("queue_wait", "run")
 
 #: How often a waiting request checks its worker's memory (it wakes at once on the answer).
 MEMORY_POLL_S = 0.02
@@ -208,7 +207,7 @@ class QueryPool:
 
     # ---------------- running jobs ----------------
 
-    def run(self, job: dict[str, Any], time_limit: float) -> dict[str, Any]:
+    def run(self, job: Job[AnswerT], time_limit: float) -> AnswerT:
         """Run ``job`` in a worker within ``time_limit`` seconds and return its answer,
         with ``queue_wait`` and ``run`` (seconds) added."""
         started = time.monotonic()
@@ -227,7 +226,7 @@ class QueryPool:
         got = time.monotonic()
         try:
             current.conn.send(job)
-            answer = self._await(current, deadline, time_limit)
+            answer = self._await(current, job, deadline, time_limit)
         except (EOFError, OSError) as exc:
             self._retire(current)
             raise self._timed(PoolUnavailable(f"query worker died: {exc}"),
@@ -240,10 +239,11 @@ class QueryPool:
             self._retire(current)  # grown over the queries it ran: start a fresh one
         else:
             self._idle.put(current)
-        answer["queue_wait"], answer["run"] = got - started, time.monotonic() - got
+        answer.queue_wait, answer.run = got - started, time.monotonic() - got
         return answer
 
-    def _await(self, current: Worker, deadline: float, time_limit: float) -> dict[str, Any]:
+    def _await(self, current: Worker, job: Job[AnswerT], deadline: float,
+               time_limit: float) -> AnswerT:
         """The worker's answer; watches its memory meanwhile (raises on either limit)."""
         base = resident_mib(current.pid) if self.memory_mib else 0.0
         if not current.forked_mib:
@@ -255,8 +255,11 @@ class QueryPool:
                 raise QueryTimeout(f"the query ran past the {time_limit:g} s query time limit "
                                    "and was stopped")
             if current.conn.poll(min(left, MEMORY_POLL_S) if self.memory_mib else left):
-                answer: dict[str, Any] = current.conn.recv()
-                return answer
+                answer = current.conn.recv()
+                if not isinstance(answer, job.answer_type):
+                    raise PoolUnavailable(f"a query worker answered {job.__class__.__name__} "
+                                          f"with {answer.__class__.__name__}")
+                return cast(AnswerT, answer)
             if self.memory_mib:
                 added = resident_mib(current.pid) - base
                 if added > self.memory_mib:

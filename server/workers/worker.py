@@ -1,7 +1,7 @@
 """The query worker: a process holding the dataset in an in-memory pyoxigraph store.
 
-A worker reads jobs from its pipe, answers each with a dict holding serialised
-bytes (only bytes cross the pipe), and can be killed at any moment by the pool
+A worker reads jobs from its pipe and answers each (:mod:`server.workers.jobs`: the
+answers hold serialised bytes, never a store or a term), and can be killed at any moment by the pool
 when a query passes the time limit: nothing it holds needs saving.
 """
 
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -20,6 +21,20 @@ from iacml.entries import EntryParseError, entry_ntriples
 from iacml.journal import Replayer
 from server.query import querytext, results
 from server.untrusted import updates
+from server.workers.jobs import (
+    Answer,
+    AnswerT,
+    CountsAnswer,
+    CountsJob,
+    Job,
+    ParseAnswer,
+    ParseJob,
+    PingAnswer,
+    PingJob,
+    QueryAnswer,
+    QueryJob,
+    UpdateJob,
+)
 
 COUNT_QUERY = ("SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
                "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g")
@@ -51,11 +66,11 @@ def follow_journal(path: str | None, store: ox.Store) -> int:
     return _JOURNAL.catch_up(store)
 
 
-def _graphs(iris: list[str] | None) -> list[ox.NamedNode] | None:
+def _graphs(iris: tuple[str, ...] | None) -> list[ox.NamedNode] | None:
     return None if iris is None else [ox.NamedNode(iri) for iri in iris]
 
 
-def dataset_options(job: dict[str, Any], has_dataset_clause: bool) -> dict[str, Any]:
+def dataset_options(job: QueryJob) -> dict[str, Any]:
     """pyoxigraph keyword arguments for the protocol dataset of ``job``.
 
     default-graph-uri / named-graph-uri override the query's FROM clauses; with
@@ -63,62 +78,83 @@ def dataset_options(job: dict[str, Any], has_dataset_clause: bool) -> dict[str, 
     graph is the store's own: the RDF merge of all graphs, each triple once
     (not Oxigraph's union default graph, which matches a triple once per graph).
     """
-    default, named = job.get("default_graphs"), job.get("named_graphs")
+    default, named = job.default_graphs, job.named_graphs
     if default or named:
-        return {"default_graph": _graphs(default or []), "named_graphs": _graphs(named or [])}
+        return {"default_graph": _graphs(default or ()), "named_graphs": _graphs(named or ())}
     return {}
 
 
-def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
-    """Run one job against ``store`` and return the answer dict."""
-    if "journal_end" in job:  # apply the writes accepted before this job was sent
-        _JOURNAL.catch_up(store, job["journal_end"])
-    op = job.get("op", "query")
-    if op == "ping":
-        return {"status": 200, "triples": len(store), "pid": os.getpid()}
-    if op == "counts":
-        counts = {}
-        for solution in store.query(COUNT_QUERY):
-            graph = solution["g"]
-            counts[graph.value if graph is not None else ""] = int(solution["n"].value)
-        # "triples": the size of the default graph, the merge (each triple once)
-        return {"status": 200, "counts": counts, "triples": counts.get("", 0)}
-    if op == "parse":  # an untrusted entry (server.untrusted.parse_untrusted)
-        try:
-            return {"status": 200, "ntriples": entry_ntriples(job["data"], job["format"])}
-        except EntryParseError as exc:
-            return {"status": 400, "message": exc.message, "line": exc.line}
-    if op == "update":  # a guarded write, on a copy of the submission graphs
-        return updates.evaluate(store, job, results.PREFIXES)
-    query = job["query"]
+def execute(store: ox.Store, job: Job[AnswerT]) -> AnswerT:
+    """Run one job against ``store`` and return its answer."""
+    if job.journal_end is not None:  # apply the writes accepted before this job was sent
+        _JOURNAL.catch_up(store, job.journal_end)
+    answer: Answer
+    match job:
+        case QueryJob():
+            answer = run_query(store, job)
+        case CountsJob():
+            answer = _counts(store)
+        case PingJob():
+            answer = PingAnswer(triples=len(store), pid=os.getpid())
+        case ParseJob():  # an untrusted entry (server.untrusted.parse_untrusted)
+            answer = _parse(job)
+        case UpdateJob():  # a guarded write, on a copy of the submission graphs
+            answer = updates.evaluate(store, job, results.PREFIXES)
+        case _:
+            answer = job.failed(400, f"unknown job {job.__class__.__name__}")
+    assert isinstance(answer, job.answer_type)
+    return cast(AnswerT, answer)
+
+
+def _counts(store: ox.Store) -> CountsAnswer:
+    counts = {}
+    for solution in store.query(COUNT_QUERY):
+        graph = solution["g"]
+        counts[graph.value if graph is not None else ""] = int(solution["n"].value)
+    # "triples": the size of the default graph, the merge (each triple once)
+    return CountsAnswer(counts=counts, triples=counts.get("", 0))
+
+
+def _parse(job: ParseJob) -> ParseAnswer:
+    try:
+        return ParseAnswer(ntriples=entry_ntriples(job.data, job.format))
+    except EntryParseError as exc:
+        return job.failed(400, exc.message, exc.line)
+
+
+#: A query whose lexer and engine disagree on an IRI (see querytext.same_tokens).
+VARIABLE_LIKE_IRI = ("SPARQL syntax error: an IRI that starts like a variable (<?...>) "
+                     "stands where no IRI may (SPARQL reads the longest token, so <?a&&?b> "
+                     "is one IRI); for a comparison, put spaces around '<'")
+
+
+def run_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
+    """Check a query's SERVICE calls, run it and serialise its answer."""
+    query = job.query
     facts = querytext.analyse(query)
     try:
-        querytext.check_service(query, job.get("allow", []), results.PREFIXES, facts)
+        querytext.check_service(query, list(job.allow), results.PREFIXES, facts)
     except querytext.ServiceRefused as exc:
-        return {"status": 403, "message": str(exc)}
+        return job.failed(403, str(exc))
     try:
         # The project prefixes are predeclared; handing them to pyoxigraph costs ~20 us
         # per query, so a query naming no prefixed name goes without them.
         prefixes = results.PREFIXES if facts.has_prefixed_name else None
-        answer = store.query(query, base_iri=job.get("base_iri"), prefixes=prefixes,
-                             **dataset_options(job, facts.has_dataset_clause))
+        answer = store.query(query, base_iri=job.base_iri, prefixes=prefixes,
+                             **dataset_options(job))
         if facts.has_variable_like_iri and not querytext.same_tokens(
-                query, lambda text: ox.Store().query(text, base_iri=job.get("base_iri"),
+                query, lambda text: ox.Store().query(text, base_iri=job.base_iri,
                                                      prefixes=results.PREFIXES)):
-            return {"status": 400, "message": "SPARQL syntax error: an IRI that starts like a "
-                                              "variable (<?...>) stands where no IRI may "
-                                              "(SPARQL reads the longest token, so <?a&&?b> "
-                                              "is one IRI); for a comparison, put spaces "
-                                              "around '<'"}
-        if op == "check":
-            return {"status": 200, "kind": _kind(answer)}
-        return serialise(answer, job["formats"], job["row_cap"])
+            return job.failed(400, VARIABLE_LIKE_IRI)
+        if job.check_only:
+            return QueryAnswer(kind=_kind(answer))
+        return serialise(answer, job.formats, job.row_cap)
     except SyntaxError as exc:
-        return {"status": 400, "message": f"SPARQL syntax error: {exc}"}
+        return job.failed(400, f"SPARQL syntax error: {exc}")
     except RuntimeError as exc:  # evaluation refused: an unsupported function, ...
-        return {"status": 400, "message": f"the query cannot be evaluated: {exc}"}
+        return job.failed(400, f"the query cannot be evaluated: {exc}")
     except OSError as exc:  # a SERVICE endpoint that could not be reached or answered
-        return {"status": 502, "message": f"a SERVICE endpoint failed: {exc}"}
+        return job.failed(502, f"a SERVICE endpoint failed: {exc}")
 
 
 def _kind(answer: object) -> str:
@@ -129,13 +165,13 @@ def _kind(answer: object) -> str:
     return "graph"
 
 
-def serialise(answer: object, formats: dict[str, str | None], cap: int) -> dict[str, Any]:
+def serialise(answer: object, formats: Mapping[str, str | None], cap: int) -> QueryAnswer:
     """Serialise a query answer in the negotiated format of its kind, cut at ``cap``."""
     kind = _kind(answer)
     fmt = formats.get(kind)
     if fmt is None:
-        return {"status": 406, "kind": kind,
-                "message": f"no acceptable media type for {kind} results"}
+        return QueryAnswer(status=406, kind=kind,
+                           message=f"no acceptable media type for {kind} results")
     truncated, count = False, 1
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
@@ -149,8 +185,7 @@ def serialise(answer: object, formats: dict[str, str | None], cap: int) -> dict[
         triples, truncated = results.capped(answer, cap)  # type: ignore[arg-type]
         body = results.write_graph(triples, fmt)  # type: ignore[arg-type]
         count = len(triples)
-    return {"status": 200, "kind": kind, "format": fmt, "body": body,
-            "rows": count, "truncated": truncated}
+    return QueryAnswer(kind=kind, format=fmt, body=body, rows=count, truncated=truncated)
 
 
 def serve(conn: Connection, store: ox.Store) -> None:
@@ -161,10 +196,10 @@ def serve(conn: Connection, store: ox.Store) -> None:
         except (EOFError, OSError):
             return
         try:
-            answer = execute(store, job)
-        except Exception as exc:
-            answer = {"status": 500, "message": f"{exc.__class__.__name__}: {exc}",
-                      "trace": traceback.format_exc(limit=5)}
+            answer: Answer = execute(store, job)
+        except Exception as exc:  # noqa: BLE001 - any crash is the job's 500, not the worker's
+            answer = job.failed(500, f"{exc.__class__.__name__}: {exc}",
+                                trace=traceback.format_exc(limit=5))
         try:
             conn.send(answer)
         except (BrokenPipeError, OSError):

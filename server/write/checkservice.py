@@ -21,6 +21,7 @@ from iacml.pipeline import ValidationOutcome, checker_for, render_outcome
 from server.formats import Format, entry_format, formats_for, report_format, report_name
 from server.settings import PROJECT_ROOT, dataset_path
 from server.untrusted import Limits, Refused, parse_untrusted
+from server.workers.backend import current_backend
 
 bp = Blueprint("validate", __name__)
 
@@ -102,7 +103,7 @@ def validate() -> Response:
                            "(IACML_VALIDATE_MAX_BYTES)", fmt)
     try:  # in a query worker, within the time limit: nothing here can crash this process
         entry = parse_untrusted(data, "entry", Limits.of(current_app.config), parser,
-                                current_app.extensions["iacml.backend"])
+                                current_backend())
     except Refused as exc:
         return _error(exc.status, exc.message, fmt, exc.line, form_text=text,
                       form_format=request.form.get("format", "turtle") if from_form else "")

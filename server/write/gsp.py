@@ -17,6 +17,7 @@ from iacml.journal import G_SUBMISSIONS_LOG, submission_name
 from server.formats import NotAcceptable, entry_format, formats_for, negotiate, write_rdf
 from server.query.results import PREFIXES
 from server.untrusted import Limits, Refused, parse_untrusted
+from server.workers.backend import current_backend
 from server.write.writes import WriteRefused, accepted, check_writable, refused, writer
 
 bp = Blueprint("gsp", __name__)
@@ -94,7 +95,7 @@ def _body() -> Graph:
                                 "(IACML_VALIDATE_MAX_BYTES)")
     try:
         entry = parse_untrusted(raw, "entry", Limits.of(current_app.config), parser,
-                                current_app.extensions["iacml.backend"])
+                                current_backend())
     except Refused as exc:
         line = f" (line {exc.line})" if exc.line and "line" not in exc.message else ""
         raise WriteRefused(exc.status, f"the body does not parse: {exc.message}{line}") from exc

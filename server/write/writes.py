@@ -51,6 +51,8 @@ from iacml.journal import (
 from iacml.paths import ProjectPaths
 from iacml.pipeline import ValidationOutcome, checker_for, data_version
 from server.settings import PROJECT_ROOT, dataset_path
+from server.workers.backend import current_backend
+from server.workers.jobs import UpdateAnswer, UpdateJob
 from server.write.tokens import Writer
 
 LOG = "https://w3id.org/iacml/log#"
@@ -285,31 +287,31 @@ def check_writable(request: Any) -> Writer:
         raise WriteRefused(exc.status, exc.message, headers=exc.headers) from exc
 
 
-def _in_worker(job: dict[str, Any]) -> dict[str, Any]:
+def _in_worker(job: UpdateJob) -> UpdateAnswer:
     """Run a write's job in a query worker; WriteRefused for every failure."""
     from server.workers.pool import PoolError
 
     limit = float(current_app.config["IACML_QUERY_TIMEOUT"])
     try:
-        answer = current_app.extensions["iacml.backend"].run(job, limit)
+        answer = current_backend().run(job, limit)
     except PoolError as exc:  # time limit (IACML_QUERY_TIMEOUT), memory cap, or no worker
         raise WriteRefused(503, f"the update was not run to the end: {exc}",
                            headers={"Retry-After": "1"}) from exc
-    if answer.get("status") != 200:
-        raise WriteRefused(answer.get("status", 500), answer.get("message", "update failed"))
+    if not answer.ok:
+        raise WriteRefused(answer.status, answer.message or "update failed")
     return answer
 
 
-def update_target(answer: dict[str, Any]) -> str:
+def update_target(answer: UpdateAnswer) -> str:
     """The one submission graph an update names, from the worker's reading of it."""
-    if answer["default_graph"]:
+    if answer.default_graph:
         raise WriteRefused(403, "the default graph is read-only: name a submission graph "
                                 f"(GRAPH <{SUBMISSIONS_PREFIX}NAME> {{ ... }} or WITH <...>)")
-    if answer["everything"]:
+    if answer.everything:
         raise WriteRefused(403, "the update writes every graph, or graphs chosen by a "
                                 "variable (CLEAR ALL, DROP NAMED, GRAPH ?g in a template): "
                                 "name the one submission graph it writes")
-    targets = answer["targets"]
+    targets = answer.targets
     read_only = [t for t in targets if submission_name(t) is None]
     if read_only:
         raise WriteRefused(403, "the update writes read-only graphs: "
@@ -326,21 +328,20 @@ def update_target(answer: dict[str, Any]) -> str:
 def run_update(update: str, by: Writer) -> WriteResult:
     """Apply a checked SPARQL 1.1 Update (server.untrusted) to its submission graph,
     guarded: read and evaluated in a query worker, never in this process."""
-    allow = current_app.config.get("IACML_SERVICE_ALLOWLIST", [])
-    planned = _in_worker({"op": "update", "update": update, "allow": allow, "plan_only": True})
+    allow = tuple(current_app.config.get("IACML_SERVICE_ALLOWLIST", ()))
+    planned = _in_worker(UpdateJob(update=update, allow=allow, plan_only=True))
     graph = update_target(planned)
 
     def change(version: int) -> Graph | None:
-        answer = _in_worker({"op": "update", "update": update, "allow": allow,
-                             "journal_end": version})
-        others = [g or "the default graph" for g in answer["changed"] if g != graph]
+        answer = _in_worker(UpdateJob(update=update, allow=allow, journal_end=version))
+        others = [g or "the default graph" for g in answer.changed if g != graph]
         if others:
             raise WriteRefused(403, f"a write may change only one submission graph (<{graph}>);"
                                     " it would also change: " + ", ".join(sorted(others)))
-        if graph not in answer["changed"]:
+        if graph not in answer.changed:
             current = writer().graph_nt(graph)
             return Graph().parse(data=current, format="nt") if current else None
-        data = answer["graphs"][graph]
+        data = answer.graphs[graph]
         return Graph().parse(data=data, format="nt") if data else None
 
     return writer().commit(graph, change, by)
@@ -376,6 +377,4 @@ def accepted(result: WriteResult, status: int = 200) -> Any:
 
 
 def _version() -> str:
-    backend = current_app.extensions["iacml.backend"]
-    served = getattr(backend, "data_version", None)
-    return str(served()) if callable(served) else ""
+    return current_backend().data_version()
