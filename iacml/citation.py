@@ -139,7 +139,7 @@ def cff(c: Citation | None, base: str) -> str:
 
 
 def schema_org(c: Citation, description: str, distributions: list[dict[str, str]],
-               temporal: str, spatial: dict[str, Any]) -> dict[str, Any]:
+               temporal: str, spatial: list[dict[str, Any]]) -> dict[str, Any]:
     """schema.org ``Dataset`` markup (JSON-LD) of the dataset version ``c``:
     ``distributions`` are dicts with ``contentUrl`` and ``encodingFormat``."""
     return {

@@ -62,6 +62,7 @@ class Format:
     selectors: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
+        """Index the format by every name a client may select it with."""
         keys = {self.name, self.media_type, *self.also_accepted, *self.names}
         object.__setattr__(self, "selectors", frozenset(k.lower() for k in keys))
 
@@ -208,7 +209,7 @@ def _accept(header: str | None) -> MIMEAccept:
 
 
 def _quality(fmt: Format, accept: MIMEAccept, explicit_only: bool) -> float:
-    """q of ``fmt``: its own media type by werkzeug's rule (the most specific matching
+    """Q of ``fmt``: its own media type by werkzeug's rule (the most specific matching
     range wins, wildcards included); its further media types only when named exactly;
     with ``explicit_only`` (HTML, unless it is the default) no wildcard counts."""
     named = {media: q for media, q in accept}
@@ -295,7 +296,7 @@ def write_rdf(triples: Iterable[ox.Triple], name: str, quads: Iterable[ox.Quad] 
     ``quads`` instead when given); ``prefixes`` are declared where the format can."""
     fmt = get("graph", name)
     assert fmt.rdf is not None, f"{name} is not an RDF format"
-    items: Iterable[object]
+    items: Iterable[ox.Triple] | Iterable[ox.Quad]
     if fmt.datasets and quads is not None:
         items = quads
     elif fmt.rdf.supports_datasets:  # JSON-LD and the dataset formats: the default graph

@@ -1,2 +1,1 @@
-"""The production front: nginx's configuration and the launcher of nginx and granian.
-"""
+"""The production front: nginx's configuration and the launcher of nginx and granian."""

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from server import settings
 from server.front import nginx as front
@@ -141,8 +141,9 @@ class Launcher:
             ended = [c for c in self.children if c.poll() is not None]
             if ended:
                 status = ended[0].returncode or 1
-                print(f"iacml serve: {Path(str(ended[0].args[0])).name} exited with status "
-                      f"{ended[0].returncode}; stopping", file=sys.stderr)
+                program = Path(str(cast(list[str], ended[0].args)[0])).name
+                print(f"iacml serve: {program} exited with status {ended[0].returncode}; "
+                      "stopping", file=sys.stderr)
                 break
             time.sleep(0.2)
         self.stop()

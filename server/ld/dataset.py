@@ -39,7 +39,8 @@ def description() -> list[ox.Triple]:
     """The VoID triples of the served data version (cached)."""
     version = datasource.data_version()
     endpoint = url_for("sparql.sparql", _external=True)
-    cache = current_app.extensions.setdefault("iacml.ld.void", {})
+    cache: dict[tuple[str, str], list[ox.Triple]] = current_app.extensions.setdefault(
+        "iacml.ld.void", {})
     key = (version, endpoint)
     with _lock:
         if key not in cache:
@@ -71,7 +72,10 @@ def _answer(fmt: str | None) -> Response:
     langs = labels.preferred_languages()
     rows: dict[str, list[tuple[str, dict[str, object]]]] = {}
     for t in triples:
-        rows.setdefault(str(t.subject.value), []).append(
+        subject = t.subject
+        if isinstance(subject, ox.Triple):  # VoID describes no statement
+            continue
+        rows.setdefault(subject.value, []).append(
             (t.predicate.value, term_view(t.object, index, langs)))
     html = render_template("ld/void.html", rows=rows, dataset=base() + "dataset",
                            cite=releaseindex.shown(), schema_org=schemaorg.script())

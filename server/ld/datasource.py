@@ -44,6 +44,7 @@ def select(query: str, row_cap: int = BIG_CAP) -> list[dict[str, Any]]:
     """Rows of a SELECT query as dicts variable -> pyoxigraph term (unbound left out)."""
     body = _run(query, row_cap).body
     solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions), "a SELECT query answers solutions"
     variables = [v.value for v in solutions.variables]
     rows = []
     for solution in solutions:

@@ -10,6 +10,9 @@ import pyoxigraph as ox
 
 from server.ld import datasource
 
+#: An RDF term in the object position (pyoxigraph names no such union).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
 STATEMENTS = """
 SELECT ?dir ?g ?b ?p ?o WHERE {
   { GRAPH ?g { <%(s)s> ?p ?o } BIND("out" AS ?dir) }
@@ -39,9 +42,9 @@ class Description:
     """Statements about one resource, each with the named graphs it is asserted in."""
 
     iri: str
-    out: dict[tuple[str, ox.Term], set[str]] = field(default_factory=dict)
-    incoming: dict[tuple[str, ox.Term], set[str]] = field(default_factory=dict)
-    bnodes: dict[ox.BlankNode, dict[tuple[str, ox.Term], set[str]]] = field(
+    out: dict[tuple[str, Term], set[str]] = field(default_factory=dict)
+    incoming: dict[tuple[str, Term], set[str]] = field(default_factory=dict)
+    bnodes: dict[ox.BlankNode, dict[tuple[str, Term], set[str]]] = field(
         default_factory=dict)
 
     @property
@@ -63,8 +66,8 @@ class Description:
         out = [ox.Triple(subject, ox.NamedNode(p), o) for p, o in self.out]
         for node, table in self.bnodes.items():
             out += [ox.Triple(node, ox.NamedNode(p), o) for p, o in table]
-        out += [ox.Triple(s, ox.NamedNode(p), subject) for p, s in self.incoming  # type: ignore[arg-type]
-                if not isinstance(s, ox.BlankNode)]  # those are in the blank-node details
+        out += [ox.Triple(s, ox.NamedNode(p), subject) for p, s in self.incoming
+                if isinstance(s, ox.NamedNode | ox.Triple)]  # blank nodes: in their details
         return out
 
     def quads(self) -> list[ox.Quad]:
@@ -77,8 +80,8 @@ class Description:
             for (p, o), graphs in table.items():
                 quads += [ox.Quad(node, ox.NamedNode(p), o, ox.NamedNode(g)) for g in graphs]
         for (p, s), graphs in self.incoming.items():
-            if not isinstance(s, ox.BlankNode):
-                quads += [ox.Quad(s, ox.NamedNode(p), subject, ox.NamedNode(g))  # type: ignore[arg-type]
+            if isinstance(s, ox.NamedNode | ox.Triple):  # blank nodes: in their details
+                quads += [ox.Quad(s, ox.NamedNode(p), subject, ox.NamedNode(g))
                           for g in graphs]
         return quads
 
@@ -117,9 +120,9 @@ class Passage:
     owners: set[str] = field(default_factory=set)
 
 
-def passages(found: Description) -> list[Passage]:
-    """Passages the resource, its blank-node parts or its claims were read from, or the
-    resource itself when it is a passage (one query, keyed by what ``found`` holds)."""
+def _read_from(found: Description) -> tuple[set[tuple[str, str]], set[str]]:
+    """(owner, passage) pairs of what ``found`` says it was read from (the resource
+    itself, when it is a passage), and the claims it makes."""
     iri = found.iri
     pairs: set[tuple[str, str]] = set()
     claims: set[str] = set()
@@ -134,6 +137,13 @@ def passages(found: Description) -> list[Passage]:
         for (p, o) in table:
             if p == DERIVED and isinstance(o, ox.NamedNode):
                 pairs.add(("_:" + node.value, o.value))
+    return pairs, claims
+
+
+def passages(found: Description) -> list[Passage]:
+    """Passages the resource, its blank-node parts or its claims were read from, or the
+    resource itself when it is a passage (one query, keyed by what ``found`` holds)."""
+    pairs, claims = _read_from(found)
     if not pairs and not claims:
         return []
     owner_iri = {owner: f"<urn:x-iacml:owner:{n}>" for n, owner in
@@ -156,6 +166,6 @@ def passages(found: Description) -> list[Passage]:
     return sorted(result.values(), key=lambda p: (p.source, p.start or 0))
 
 
-def sort_terms(terms: Iterable[ox.Term]) -> list[ox.Term]:
+def sort_terms(terms: Iterable[Term]) -> list[Term]:
     """Terms in a stable display order."""
     return sorted(terms, key=lambda t: (not isinstance(t, ox.NamedNode), str(t)))

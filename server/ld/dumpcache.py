@@ -44,7 +44,8 @@ def manifest() -> list[dict[str, Any]]:
             tmp = folder / f".{MANIFEST}.tmp"
             tmp.write_text(json.dumps(files, indent=1), encoding="utf-8")
             tmp.replace(path)
-    return json.loads(path.read_text(encoding="utf-8"))
+    listed: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return listed
 
 
 def with_urls(files: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -119,7 +119,7 @@ _lock = threading.Lock()
 def index() -> LabelIndex:
     """The label index of the served data version (built on first use)."""
     version = datasource.data_version()
-    cache = current_app.extensions.setdefault("iacml.ld.labels", {})
+    cache: dict[str, LabelIndex] = current_app.extensions.setdefault("iacml.ld.labels", {})
     with _lock:
         if version not in cache:
             built = LabelIndex()

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, render_template
 from server.formats import by_suffix, content_type
 from server.ld import datasource, labels
 from server.ld.datasource import QueryFailed
+from server.ld.describe import Term
 from server.ld.rdfout import negotiated, serialise
 from server.ld.urls import base
 from server.ld.views import term_view
@@ -36,7 +37,8 @@ HIDDEN = {RDF_TYPE, labels.RDFS + "label", SKOS + "prefLabel", SKOS + "definitio
 def triples() -> list[ox.Triple]:
     """The triples of ``graph/ontology`` (cached per data version)."""
     version = datasource.data_version()
-    cache = current_app.extensions.setdefault("iacml.ld.ontology", {})
+    cache: dict[str, list[ox.Triple]] = current_app.extensions.setdefault(
+        "iacml.ld.ontology", {})
     with _lock:
         if version not in cache:
             graph = base() + "graph/ontology"
@@ -50,30 +52,36 @@ def _anchor(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _by_anchor(entry: dict[str, Any]) -> str:
+    return str(entry["anchor"])
+
+
 def model() -> list[dict[str, Any]]:
     """Sections of documented terms: anchor, labels, definition, other statements."""
     index = labels.index()
     langs = labels.preferred_languages()
-    about: dict[str, list[tuple[str, ox.Term]]] = {}
+    about: dict[str, list[tuple[str, Term]]] = {}
     for t in triples():
         if isinstance(t.subject, ox.NamedNode):
             about.setdefault(t.subject.value, []).append((t.predicate.value, t.object))
     ns = base() + "ontology#"
-    sections = []
+    sections: list[dict[str, Any]] = []
     for title, kinds in SECTIONS:
-        terms = []
+        terms: list[dict[str, Any]] = []
         for iri, props in about.items():
             types = {o.value for p, o in props if p == RDF_TYPE and isinstance(o, ox.NamedNode)}
             if not types & set(kinds) or not (iri.startswith(ns) or title == "Concept schemes"):
                 continue
-            defs = [o.value for p, o in props if p == SKOS + "definition"]
+            defs = [o.value for p, o in props
+                    if p == SKOS + "definition" and isinstance(o, ox.Literal)]
             other: dict[str, list[dict[str, Any]]] = {}
             for p, o in props:
                 if p not in HIDDEN and not isinstance(o, ox.BlankNode):
                     other.setdefault(index.label(p, langs), []).append(term_view(o, index, langs))
-            entry = {"iri": iri, "anchor": _anchor(iri), "label": index.label(iri, langs),
-                     "labels": index.language_labels(iri), "definitions": defs,
-                     "other": sorted(other.items())}
+            entry: dict[str, Any] = {
+                "iri": iri, "anchor": _anchor(iri), "label": index.label(iri, langs),
+                "labels": index.language_labels(iri), "definitions": defs,
+                "other": sorted(other.items())}
             if title == "Concept schemes":
                 members = [s for s, ps in about.items()
                            if any(p == SKOS + "inScheme" and o == ox.NamedNode(iri)
@@ -83,7 +91,7 @@ def model() -> list[dict[str, Any]]:
                       "labels": index.language_labels(m)} for m in members),
                     key=lambda c: c["label"].lower())
             terms.append(entry)
-        sections.append({"title": title, "terms": sorted(terms, key=lambda e: e["anchor"])})
+        sections.append({"title": title, "terms": sorted(terms, key=_by_anchor)})
     return sections
 
 

@@ -42,6 +42,7 @@ def find(version: str) -> Release | None:
 
 
 def build_id() -> str:
+    """The id of the served build (``build-id`` beside the dump; "" without one)."""
     path = dataset_path(current_app.config["IACML_DATASET"]).parent / "build-id"
     return path.read_text(encoding="utf-8").strip() if path.exists() else ""
 

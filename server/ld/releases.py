@@ -24,6 +24,7 @@ from flask import (
     send_file,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from iacml import citation
 from iacml.release.records import RECORD, SUMS, VERSION
@@ -43,7 +44,7 @@ def _not_found(version: str) -> Response:
                     content_type="text/plain; charset=utf-8")
 
 
-def _latest_redirect(path: str) -> Response:
+def _latest_redirect(path: str) -> BaseResponse:
     newest = find("latest")
     if newest is None:
         return _not_found("latest")
@@ -53,7 +54,7 @@ def _latest_redirect(path: str) -> Response:
 
 
 @bp.route("/download/<version>/")
-def release_files(version: str) -> Response:
+def release_files(version: str) -> BaseResponse:
     """One release's files (HTML, or JSON by ``format=json`` / Accept)."""
     if version == "latest":
         return _latest_redirect(request.path)
@@ -77,7 +78,7 @@ def release_files(version: str) -> Response:
 
 
 @bp.route("/download/<version>/<name>")
-def release_file(version: str, name: str) -> Response:
+def release_file(version: str, name: str) -> BaseResponse:
     """One file of a release (a dump, the ontology, the description, the changes)."""
     if version == "latest":
         return _latest_redirect(request.path)
@@ -107,7 +108,7 @@ def release_file(version: str, name: str) -> Response:
 
 @bp.route("/release/<version>")
 @bp.route("/release/<version>.<suffix>")
-def release_iri(version: str, suffix: str | None = None) -> Response:
+def release_iri(version: str, suffix: str | None = None) -> BaseResponse:
     """The IRI of a release: its page, or its DCAT/VoID description in RDF."""
     if version == "latest":
         return _latest_redirect(request.path)
@@ -126,7 +127,7 @@ def release_iri(version: str, suffix: str | None = None) -> Response:
 
 
 @bp.route("/ontology/<version>")
-def ontology_version(version: str) -> Response:
+def ontology_version(version: str) -> BaseResponse:
     """An ontology version IRI: the ontology as that release published it (Turtle, or
     another RDF format by Accept); a person is sent to the documentation."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,40}", version):

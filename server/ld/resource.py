@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from iacml import citation
 from server.formats import (
@@ -63,7 +64,7 @@ def unavailable(exc: QueryFailed) -> Response:
 
 
 @bp.route("/graph/<path:name>")
-def graph(name: str) -> Response:
+def graph(name: str) -> BaseResponse:
     """A named graph's IRI: see its entry (size, dump) on the downloads page."""
     # quoted: a raw name may hold CR/LF, which must never reach a response header
     return redirect("/download/#" + quote(name, safe="/"), code=303)

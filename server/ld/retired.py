@@ -42,7 +42,7 @@ def answer(iri: str, fmt: str, suffix: str) -> Response | None:
     entry = table().get(iri)
     if entry is None:
         return None
-    target = href(_rebase(entry.target)) if entry.target else ""
+    target = (href(_rebase(entry.target)) or "") if entry.target else ""
     headers = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
     if entry.status == 301:
         headers["Location"] = target + suffix if target.startswith("/") else target

@@ -6,7 +6,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from server.ld.describe import Description, Passage
+from server.ld.describe import Description, Passage, Term
 from server.ld.labels import RDF_TYPE, LabelIndex
 from server.ld.urls import base, curie, href, local_href
 
@@ -14,7 +14,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 INCOMING_SHOWN = 50
 
 
-def term_view(term: ox.Term, index: LabelIndex, langs: tuple[str, ...]) -> dict[str, Any]:
+def term_view(term: Term, index: LabelIndex, langs: tuple[str, ...]) -> dict[str, Any]:
     """A term as the templates show it: label, link, and literal details."""
     if isinstance(term, ox.NamedNode):
         return {"kind": "iri", "iri": term.value, "href": href(term.value),
@@ -36,10 +36,10 @@ def graph_name(graph: str) -> str:
     return graph[len(root):] if graph.startswith(root) else curie(graph)
 
 
-def _property_rows(table: dict[tuple[str, ox.Term], set[str]], index: LabelIndex,
+def _property_rows(table: dict[tuple[str, Term], set[str]], index: LabelIndex,
                    langs: tuple[str, ...], bnodes: dict[ox.BlankNode, Any] | None = None,
                    ) -> list[dict[str, Any]]:
-    grouped: dict[str, list[tuple[ox.Term, set[str]]]] = {}
+    grouped: dict[str, list[tuple[Term, set[str]]]] = {}
     for (p, o), graphs in table.items():
         grouped.setdefault(p, []).append((o, graphs))
     rows = []

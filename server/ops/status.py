@@ -144,7 +144,7 @@ def _too_large(_exc: Exception) -> tuple[str, int, dict[str, str]]:
 
 
 def _bind_gauges(state: BlueprintSetupState) -> None:
-    app = state.app
+    app = cast(Flask, state.app)
     app.extensions["iacml.metrics"].gauges = lambda: gauges(app)
 
 

@@ -72,26 +72,8 @@ def parse(request: Request, max_bytes: int) -> ProtocolRequest:
     queries = _values(url_pairs, "query")
     updates: list[str] = []
     if request.method == "POST":
-        ctype = (request.mimetype or "").lower()
-        body = request.get_data(cache=True)
-        if len(body) > max_bytes:
-            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
-        if ctype == FORM:
-            form_pairs = _pairs(body, "the form body")
-            if _values(url_pairs, "update"):
-                raise ProtocolError(400, "send the update in the POST body, not the URL")
-            updates = _values(form_pairs, "update")
-            queries = queries + _values(form_pairs, "query")
-            url_pairs = url_pairs + form_pairs
-        elif ctype == DIRECT_QUERY:
-            queries = queries + [_decode(body, "the query body")]
-        elif ctype == DIRECT_UPDATE:
-            updates = [_decode(body, "the update body")]
-        elif not ctype:
-            raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT_QUERY}")
-        else:
-            raise ProtocolError(415, f"unsupported Content-Type {ctype}: use {FORM} or "
-                                     f"{DIRECT_QUERY}")
+        body_queries, updates, body_pairs = _post_body(request, max_bytes, url_pairs)
+        queries, url_pairs = queries + body_queries, url_pairs + body_pairs
     elif _values(url_pairs, "update"):
         raise ProtocolError(403, UPDATE_REFUSED)
     if updates:
@@ -111,3 +93,27 @@ def parse(request: Request, max_bytes: int) -> ProtocolRequest:
         named_graphs=_values(url_pairs, "named-graph-uri"),
         format=",".join(formats) or None,
     )
+
+
+Pairs = list[tuple[str, str]]
+
+
+def _post_body(request: Request, max_bytes: int,
+               url_pairs: Pairs) -> tuple[list[str], list[str], Pairs]:
+    """The queries, updates and form parameters of a POST body, by its Content-Type."""
+    ctype = (request.mimetype or "").lower()
+    body = request.get_data(cache=True)
+    if len(body) > max_bytes:
+        raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+    if ctype == FORM:
+        form_pairs = _pairs(body, "the form body")
+        if _values(url_pairs, "update"):
+            raise ProtocolError(400, "send the update in the POST body, not the URL")
+        return _values(form_pairs, "query"), _values(form_pairs, "update"), form_pairs
+    if ctype == DIRECT_QUERY:
+        return [_decode(body, "the query body")], [], []
+    if ctype == DIRECT_UPDATE:
+        return [], [_decode(body, "the update body")], []
+    if not ctype:
+        raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT_QUERY}")
+    raise ProtocolError(415, f"unsupported Content-Type {ctype}: use {FORM} or {DIRECT_QUERY}")

@@ -39,7 +39,7 @@ UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "
 
 
 def expand_escapes(text: str) -> str:
-    """Apply SPARQL's \\u/\\U code point escapes, which precede parsing."""
+    r"""Apply SPARQL's \u/\U code point escapes, which precede parsing."""
     return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from server import formats
 from server.query import querytext, servicedesc
@@ -49,7 +50,7 @@ def _cors(response: Response) -> Response:
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
-def sparql() -> Response:
+def sparql() -> BaseResponse:
     """Answer a SPARQL query, or describe the service on GET without a query."""
     if request.method == "OPTIONS":
         return Response(status=204)
@@ -74,12 +75,12 @@ def sparql() -> Response:
 
 def _update(update: str) -> Response:
     """A SPARQL Update: the guarded write path (server.write.writes)."""
-    from server.write.writes import WriteRefused, accepted, check_writable, refused, run_update
+    from server.write.answers import accepted, refused
+    from server.write.writes import WriteRefused, check_writable, run_update
 
     try:
         by = check_writable(request)
         checked = parse_untrusted(update, "update", Limits.of(current_app.config))
-        assert isinstance(checked, str)
         return accepted(run_update(checked, by))
     except Refused as exc:
         return error(exc.status, exc.message)
@@ -116,21 +117,39 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
     cached = cache.get(key) if key else None
     if cached is not None:
         return _answer(cached, query, etag, hit=True)
-    try:  # the door for untrusted text (bounds); parsed and run in a query worker
-        checked = parse_untrusted(query, "query", Limits.of(config))
+    checked = _checked(job, format_param)
+    if isinstance(checked, Response):
+        return checked
+    answer = _run(checked, format_param)
+    if isinstance(answer, Response):
+        return answer
+    if key:
+        cache.put(key, answer)
+    return _answer(answer, checked.query, etag, hit=False)
+
+
+def _checked(job: QueryJob, format_param: str | None) -> QueryJob | Response:
+    """The job with its text through the door for untrusted text (bounds; parsed and run
+    in a query worker), or the refusal: an update, a form no accepted format serves."""
+    try:
+        text = parse_untrusted(job.query, "query", Limits.of(current_app.config))
     except Refused as exc:
         return error(exc.status, exc.message)
-    assert isinstance(checked, str)
-    if checked != query:  # a byte-order mark was stripped
-        query = checked
-        job = replace(job, query=checked)
-    facts = querytext.analyse(query)
+    if text != job.query:  # a byte-order mark was stripped
+        job = replace(job, query=text)
+    facts = querytext.analyse(text)
     if facts.form in querytext.UPDATE_WORDS:
         return error(403, UPDATE_REFUSED)
     kind = FORM_KIND.get(facts.form or "")
-    if kind and formats_by_kind[kind] is None:
+    if kind and job.formats[kind] is None:
         return _not_acceptable(kind, format_param)
-    limit = config["IACML_QUERY_TIMEOUT"]
+    return job
+
+
+def _run(job: QueryJob, format_param: str | None) -> QueryAnswer | Response:
+    """The answer of a checked job, within the client's fair share of the workers."""
+    backend = current_backend()
+    limit = current_app.config["IACML_QUERY_TIMEOUT"]
     metrics = current_app.extensions["iacml.metrics"]
     admission = current_app.extensions["iacml.admission"]
     ticket = None
@@ -154,9 +173,7 @@ def run_query(query: str, default_graphs: list[str], named_graphs: list[str],
         return _not_acceptable(answer.kind, format_param)
     if not answer.ok:
         return error(answer.status, answer.message or "query failed")
-    if key:
-        cache.put(key, answer)
-    return _answer(answer, query, etag, hit=False)
+    return answer
 
 
 def _pool_error(exc: PoolError, limit: float) -> Response:
@@ -248,7 +265,7 @@ def _counts() -> tuple[dict[str, int] | None, int | None]:
     return cache["counts"], cache["total"]
 
 
-def service_description(format_param: str | None) -> Response:
+def service_description(format_param: str | None) -> BaseResponse:
     """The SPARQL service description, in the negotiated RDF format."""
     try:
         fmt = formats.negotiate("graph", request.headers.get("Accept"), format_param).name

@@ -1,2 +1,1 @@
-"""The query page and the safety of HTML answers.
-"""
+"""The query page and the safety of HTML answers."""

@@ -6,6 +6,7 @@ import json
 import re
 
 from flask import Blueprint, current_app, render_template, url_for
+from markupsafe import Markup
 
 from server.query.results import PREFIXES
 from server.settings import PROJECT_ROOT
@@ -93,7 +94,7 @@ def index() -> str:
     try:  # the citation and the schema.org markup of the shown data (issue 17)
         cite, markup = releaseindex.shown(), schemaorg.script()
     except QueryFailed:  # a remote backend that is down: the editor still loads
-        cite, markup = None, ""
+        cite, markup = None, Markup("")
     return render_template(
         "index.html", cite=cite, schema_org=markup,
         yasgui=(VENDOR / "yasgui.min.js").exists(), tabs=tabs(),

@@ -51,6 +51,7 @@ def safe_href(iri: str | None) -> str | None:
 
 
 def safe_headers(response: Response) -> Response:
+    """Add the safety headers (CSP and friends for HTML) a response does not set itself."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if response.mimetype in ("text/html", "application/xhtml+xml"):

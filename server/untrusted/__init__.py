@@ -22,7 +22,7 @@ No parser runs on untrusted text in a web process, so no input can crash one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from rdflib import Graph
 
@@ -107,6 +107,16 @@ def check_depth(text: str, syntax: str, limits: Limits) -> None:
                            "values with VALUES") from exc
     except XmlRefused as exc:
         raise Refused(400, f"the RDF/XML is refused: {exc}") from exc
+
+
+@overload
+def parse_untrusted(body: bytes | str, kind: Literal["query", "update"], limits: Limits,
+                    fmt: None = None, backend: None = None) -> str: ...
+
+
+@overload
+def parse_untrusted(body: bytes | str, kind: Literal["entry"], limits: Limits,
+                    fmt: str | None = None, backend: Backend | None = None) -> Graph: ...
 
 
 def parse_untrusted(body: bytes | str, kind: Kind, limits: Limits, fmt: str | None = None,

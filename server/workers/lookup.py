@@ -75,8 +75,9 @@ _OBJECT = {"iri", "pname", "var", "literal", "number"}
 
 
 def is_lookup(query: str) -> bool:
-    """True if ``query`` is a lookup by IRI (its cost is bounded by one subject's
-    statements): an optional prologue of PREFIX/BASE declarations, then
+    """Whether ``query`` is a lookup by IRI, whose cost one subject's statements bound.
+
+    A lookup is an optional prologue of PREFIX/BASE declarations, then
 
     - ``SELECT [DISTINCT|REDUCED] (?v ...|*) [WHERE] { S P O [.] } [LIMIT n] [OFFSET n]``
     - ``ASK [WHERE] { S P O [.] }``
@@ -86,20 +87,7 @@ def is_lookup(query: str) -> bool:
     and O a variable, IRI, prefixed name, literal or number.
     """
     tokens = _tokens(query)
-    if not tokens:
-        return False
-    i = 0
-    while i < len(tokens) and tokens[i] in {("word", "PREFIX"), ("word", "BASE")}:
-        if tokens[i][1] == "PREFIX":
-            if not (i + 2 < len(tokens) and tokens[i + 1][0] == "pname"
-                    and tokens[i + 1][1].endswith(":") and tokens[i + 2][0] == "iri"):
-                return False
-            i += 3
-        else:
-            if not (i + 1 < len(tokens) and tokens[i + 1][0] == "iri"):
-                return False
-            i += 2
-    rest = tokens[i:]
+    rest = _after_prologue(tokens) if tokens else None
     if not rest:
         return False
     form = rest[0]
@@ -110,8 +98,27 @@ def is_lookup(query: str) -> bool:
         if body[:1] == [("word", "WHERE")]:
             body = body[1:]
         return _pattern(body) == len(body)
-    if form != ("word", "SELECT"):
-        return False
+    return form == ("word", "SELECT") and _is_select_lookup(rest)
+
+
+def _after_prologue(tokens: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The tokens after the PREFIX/BASE declarations; None if one is malformed."""
+    i = 0
+    while i < len(tokens) and tokens[i] in {("word", "PREFIX"), ("word", "BASE")}:
+        if tokens[i][1] == "PREFIX":
+            if not (i + 2 < len(tokens) and tokens[i + 1][0] == "pname"
+                    and tokens[i + 1][1].endswith(":") and tokens[i + 2][0] == "iri"):
+                return None
+            i += 3
+        else:
+            if not (i + 1 < len(tokens) and tokens[i + 1][0] == "iri"):
+                return None
+            i += 2
+    return tokens[i:]
+
+
+def _is_select_lookup(rest: list[tuple[str, str]]) -> bool:
+    """``SELECT [DISTINCT|REDUCED] (?v ...|*) [WHERE] { S P O [.] } [LIMIT n] [OFFSET n]``."""
     j = 1
     if j < len(rest) and rest[j] in {("word", "DISTINCT"), ("word", "REDUCED")}:
         j += 1

@@ -120,6 +120,9 @@ class RemoteBackend:
         body = self._remote(QueryJob(query=NAMED_COUNTS, formats={}, row_cap=0),
                             "application/sparql-results+json", time_limit)
         counts = {}
-        for solution in ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON):
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise PoolUnavailable("the remote endpoint answered a SELECT without solutions")
+        for solution in solutions:
             counts[solution["g"].value] = int(solution["n"].value)
         return CountsAnswer(counts=counts, triples=sum(counts.values()))

@@ -71,7 +71,7 @@ def _graphs(iris: tuple[str, ...] | None) -> list[ox.NamedNode] | None:
 
 
 def dataset_options(job: QueryJob) -> dict[str, Any]:
-    """pyoxigraph keyword arguments for the protocol dataset of ``job``.
+    """The pyoxigraph keyword arguments for the protocol dataset of ``job``.
 
     default-graph-uri / named-graph-uri override the query's FROM clauses; with
     neither, the query's own FROM is used, and with no FROM either the default
@@ -108,7 +108,9 @@ def execute(store: ox.Store, job: Job[AnswerT]) -> AnswerT:
 
 def _counts(store: ox.Store) -> CountsAnswer:
     counts = {}
-    for solution in store.query(COUNT_QUERY):
+    solutions = store.query(COUNT_QUERY)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
         graph = solution["g"]
         counts[graph.value if graph is not None else ""] = int(solution["n"].value)
     # "triples": the size of the default graph, the merge (each triple once)

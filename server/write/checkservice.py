@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from iacml.errors import BuildError
 from iacml.paths import ProjectPaths
-from iacml.pipeline import ValidationOutcome, checker_for, render_outcome
+from iacml.pipeline import EntryChecker, ValidationOutcome, checker_for, render_outcome
 from server.formats import Format, entry_format, formats_for, report_format, report_name
 from server.settings import PROJECT_ROOT, dataset_path
 from server.untrusted import Limits, Refused, parse_untrusted
@@ -41,7 +41,7 @@ def entry_types() -> str:
     return ", ".join(f.media_type for f in formats_for("entry"))
 
 
-def _checker():
+def _checker() -> EntryChecker:
     """The checker of this project with the dump the app serves (IACML_DATASET)."""
     return checker_for(ProjectPaths(PROJECT_ROOT),
                        dataset_path(current_app.config["IACML_DATASET"]))

@@ -18,7 +18,8 @@ from server.formats import NotAcceptable, entry_format, formats_for, negotiate, 
 from server.query.results import PREFIXES
 from server.untrusted import Limits, Refused, parse_untrusted
 from server.workers.backend import current_backend
-from server.write.writes import WriteRefused, accepted, check_writable, refused, writer
+from server.write.answers import accepted, refused
+from server.write.writes import WriteRefused, check_writable, writer
 
 bp = Blueprint("gsp", __name__)
 
@@ -99,7 +100,6 @@ def _body() -> Graph:
     except Refused as exc:
         line = f" (line {exc.line})" if exc.line and "line" not in exc.message else ""
         raise WriteRefused(exc.status, f"the body does not parse: {exc.message}{line}") from exc
-    assert isinstance(entry, Graph)
     return entry
 
 

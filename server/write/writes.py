@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from flask import current_app
@@ -146,8 +146,8 @@ class Submissions:
             return self._dump(graph)
 
     def _dump(self, graph: str) -> str:
-        return self.state.dump(format=ox.RdfFormat.N_TRIPLES,
-                               from_graph=ox.NamedNode(graph)).decode("utf-8")
+        data = self.state.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        return (data or b"").decode("utf-8")
 
     def graph_lock(self, graph: str) -> threading.Lock:
         """The lock writes to ``graph`` queue on in this process."""
@@ -270,7 +270,7 @@ def journal_path(value: str) -> Path:
 
 def writer() -> Submissions:
     """The current app's submission graphs."""
-    return current_app.extensions["iacml.writer"]
+    return cast(Submissions, current_app.extensions["iacml.writer"])
 
 
 def check_writable(request: Any) -> Writer:
@@ -345,36 +345,3 @@ def run_update(update: str, by: Writer) -> WriteResult:
         return Graph().parse(data=data, format="nt") if data else None
 
     return writer().commit(graph, change, by)
-
-
-def refused(exc: WriteRefused, accept: str | None) -> Any:
-    """The response to a refused write: the report for 409 (JSON summary by default,
-    Turtle or JSON-LD by Accept), a plain-text message otherwise."""
-    from flask import Response
-
-    from iacml.pipeline import render_outcome
-
-    if exc.outcome is not None:
-        from server.formats import get, report_format, report_name
-
-        fmt = report_format(accept, "json")
-        if fmt is None or fmt.name == "html":  # a write is answered to a program
-            fmt = get("report", "json")
-        return Response(render_outcome(exc.outcome, report_name(fmt)), exc.status,
-                        {"X-IACML-Conforms": "false", **exc.headers},
-                        content_type=fmt.content_type)
-    return Response(exc.message + "\n", exc.status, exc.headers,
-                    content_type="text/plain; charset=utf-8")
-
-
-def accepted(result: WriteResult, status: int = 200) -> Any:
-    """The response to an accepted write: what it did, as JSON."""
-    from flask import jsonify
-
-    response = jsonify({**result.as_dict(), "version": _version()})
-    response.status_code = status
-    return response
-
-
-def _version() -> str:
-    return current_backend().data_version()
