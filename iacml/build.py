@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .bundle import write_bundle
 from .defaultgraph import merge_default_graph
 from .errors import BuildError
 from .namespaces import (
@@ -258,7 +259,9 @@ def _write(paths: ProjectPaths, store: ox.Store, report: BuildReport) -> str:
     (paths.reports_dir / "summary.json").write_text(json.dumps(summary, indent=2))
     (paths.reports_dir / "summary.md").write_text(_summary_markdown(report))
     (paths.build_dir / "build-id").write_text(report.build_id + "\n")
-    return f"{paths.dataset_nq.relative_to(paths.root)}, {paths.dataset_trig.name}, reports/"
+    bundled = write_bundle(paths, report.build_id)
+    return (f"{paths.dataset_nq.relative_to(paths.root)}, {paths.dataset_trig.name}, reports/, "
+            f"served/ ({bundled} files)")
 
 
 def _summary_markdown(report: BuildReport) -> str:

@@ -77,6 +77,17 @@ class ProjectPaths:
         return self.build_dir / "iacml-dl.owl"
 
     @property
+    def cache_dir(self) -> Path:
+        """``build/cache/``: what the checks compute once per dump (the context's closure)."""
+        return self.build_dir / "cache"
+
+    @property
+    def bundle_dir(self) -> Path:
+        """``build/served/``: the served bundle, the inputs the server reads besides the
+        dump, laid out as in a checkout (iacml/bundle.py writes it)."""
+        return self.build_dir / "served"
+
+    @property
     def reports_dir(self) -> Path:
         """``build/reports/``: the validation report and the build summary."""
         return self.build_dir / "reports"
@@ -108,3 +119,17 @@ class ProjectPaths:
     def citation_cff(self) -> Path:
         """``CITATION.cff``: how to cite the latest release."""
         return self.root / "CITATION.cff"
+
+
+@dataclass(frozen=True)
+class ServedPaths(ProjectPaths):
+    """A served bundle read as a checkout (``root`` is the bundle: its shapes, QC queries
+    and source texts), with what the checks compute kept in ``cache`` (the server's
+    instance folder), so a running server writes nothing under ``build/``."""
+
+    cache: Path
+
+    @property
+    def cache_dir(self) -> Path:
+        """The server's cache folder for what the checks compute."""
+        return self.cache

@@ -21,6 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from server import settings
 from server.ops.accesslog import BatchedStreamHandler
 from server.ops.admission import Admission
+from server.ops.diskcache import prune
 from server.ops.metrics import Metrics
 from server.ops.ratelimit import RateLimiter
 from server.ops.shared import SharedRateLimiter, mark_ready, shared_dir
@@ -95,6 +96,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["IACML_QUERY_TIMEOUT"], share)
     app.extensions["iacml.results"] = ResultCache(app.config["IACML_RESULT_CACHE_BYTES"])
     app.extensions["iacml.yasgui_version"] = _yasgui_version()
+    # what an earlier run left: within the bound from the start (server/ops/diskcache.py)
+    prune(settings.dataset_path(app.config["IACML_CACHE_DIR"]),
+          app.config["IACML_CACHE_MAX_BYTES"])
 
     from server.write import writes
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from iacml.errors import BuildError
+from iacml.paths import ServedPaths
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -118,6 +121,17 @@ def dataset_path(value: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def served_paths(config: Mapping[str, Any]) -> ServedPaths:
+    """The served bundle (IACML_BUNDLE_DIR) as the entry checks read it, with their cache
+    in IACML_CACHE_DIR; BuildError when there is no bundle (checks without shapes would
+    pass everything)."""
+    bundle = dataset_path(config["IACML_BUNDLE_DIR"])
+    if not (bundle / "build-id").exists():
+        raise BuildError(f"the served bundle {bundle} is missing (IACML_BUNDLE_DIR): "
+                         "run `iacml build`")
+    return ServedPaths(bundle, dataset_path(config["IACML_CACHE_DIR"]) / "checks")
+
+
 def describe(config: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Settings as rows for /-/settings: name, value, default, help."""
     return [{"name": s.name, "value": s.display(config.get(s.name, s.default)),
@@ -129,9 +143,21 @@ SETTINGS += (
     Setting("IACML_BASE_IRI", "https://w3id.org/iacml/", str,
             "Base IRI the server's root stands for: the IRI {base}id/... is answered at "
             "/id/..., {base}ontology at /ontology, {base}dataset at /dataset."),
-    Setting("IACML_LD_CACHE_DIR", "build/cache", str,
-            "Folder for the dumps generated per data version (relative paths are "
-            "resolved against the project root)."),
+)
+
+# ---- the served bundle and the caches (issue 20: iacml/bundle.py, server/ops/diskcache.py) ----
+SETTINGS += (
+    Setting("IACML_BUNDLE_DIR", "build/served", str,
+            "The served bundle `iacml build` writes: the shapes, QC queries and source "
+            "texts of the entry checks, the query page's example and competency queries, "
+            "the retired IRIs (relative paths are resolved against the project root)."),
+    Setting("IACML_CACHE_DIR", "instance/cache", str,
+            "Folder of what the server computes once per data version: the download "
+            "dumps and the closure the entry checks use (relative paths are resolved "
+            "against the project root)."),
+    Setting("IACML_CACHE_MAX_BYTES", 256 * 1024 * 1024, int,
+            "Bound of IACML_CACHE_DIR in bytes: past it, the entries of other data "
+            "versions go, least recently written first (the current version's stay)."),
 )
 BY_NAME.update({s.name: s for s in SETTINGS})
 

@@ -43,7 +43,7 @@ def store(dataset_path: Path) -> ox.Store:
 def app(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app over the built dump (rate limit off), with its own dump cache folder."""
     application = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
-                              "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache"))})
+                              "IACML_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache"))})
     yield application
     application.extensions["iacml.backend"].close()
 

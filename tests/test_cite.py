@@ -115,7 +115,7 @@ def _check_downloads(client: FlaskClient, links: list[str], title: str, version:
 def unreleased(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     """The app with no release at all (an empty releases folder)."""
     app = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
-                      "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache")),
+                      "IACML_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache")),
                       "IACML_RELEASES_DIR": str(tmp_path_factory.mktemp("no-releases"))})
     yield app.test_client()
     app.extensions["iacml.backend"].close()
@@ -143,7 +143,7 @@ def released(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Fl
     shutil.copytree(ROOT / "data" / "iris", tmp / "data" / "iris")
     make_release(ProjectPaths(tmp), dataset_path, "2026-03-04", "2026-03-04", _build_id())
     app = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
-                      "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache")),
+                      "IACML_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache")),
                       "IACML_RELEASES_DIR": str(tmp / "releases")})
     yield app.test_client()
     app.extensions["iacml.backend"].close()

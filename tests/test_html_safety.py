@@ -37,7 +37,7 @@ def app(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     application = create_app({
         "IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0, "IACML_QUERY_WORKERS": 1,
         "IACML_WRITE_TOKEN": "alice:T1",
-        "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
+        "IACML_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
         "IACML_JOURNAL": str(tmp_path_factory.mktemp("instance") / "journal.jsonl")})
     yield application
     application.extensions["iacml.backend"].close()

@@ -28,7 +28,7 @@ WATCH = ("document.addEventListener('securitypolicyviolation', e => { window.__v
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
     """A live server over the build's dump."""
-    return live_server(IACML_LD_CACHE_DIR=str(tmp_path_factory.mktemp("csp-cache")))
+    return live_server(IACML_CACHE_DIR=str(tmp_path_factory.mktemp("csp-cache")))
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
     """The app served by gunicorn over the build's dump."""
-    return live_server(IACML_LD_CACHE_DIR=str(tmp_path_factory.mktemp("ld-browser-cache")))
+    return live_server(IACML_CACHE_DIR=str(tmp_path_factory.mktemp("ld-browser-cache")))
 
 
 @pytest.fixture(scope="module")

@@ -259,7 +259,7 @@ def test_dumps_are_the_same_bytes_whoever_rebuilds_them(made: dict, tmp_path: Pa
 def release_client(made: dict, dataset_path: Path,
                    tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     app = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
-                      "IACML_LD_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache")),
+                      "IACML_CACHE_DIR": str(tmp_path_factory.mktemp("ld-cache")),
                       "IACML_RELEASES_DIR": str(made["paths"].releases_dir)})
     yield app.test_client()
     app.extensions["iacml.backend"].close()

@@ -61,8 +61,9 @@ def load_context(paths: ProjectPaths, dataset: Path | None = None) -> Graph:
 
 
 def _cached_closure(paths: ProjectPaths, version: str, lean: Graph) -> Graph:
-    """The closure of the context, read from ``build/cache`` or computed and written there."""
-    cache = paths.build_dir / "cache" / f"context-closure-{version}.nt"
+    """The closure of the context, read from the cache (``build/cache``; the server's own
+    under ``instance/``) or computed and written there."""
+    cache = paths.cache_dir / f"context-closure-{version}.nt"
     if cache.exists():
         return Graph().parse(cache, format="nt")
     inferred = closure(lean)

@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import current_app
 
+from server.ops.diskcache import prune
 from server.settings import dataset_path
 from server.workers.backend import current_backend
 from server.workers.jobs import QueryAnswer, QueryJob
@@ -75,10 +76,14 @@ def data_version() -> str:
 
 
 def cache_dir() -> Path:
-    """Folder for generated artefacts of the served data version (created on demand)."""
-    base = Path(current_app.config.get("IACML_LD_CACHE_DIR") or "build/cache")
-    if not base.is_absolute():
-        base = dataset_path(str(base))
-    folder = base / data_version()
+    """Folder for generated artefacts of the served data version (created on demand),
+    under the server's cache folder (IACML_CACHE_DIR)."""
+    folder = dataset_path(current_app.config["IACML_CACHE_DIR"]) / "versions" / data_version()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def prune_cache(keep: Path) -> None:
+    """Keep the cache folder under its bound (IACML_CACHE_MAX_BYTES), ``keep`` kept."""
+    config = current_app.config
+    prune(dataset_path(config["IACML_CACHE_DIR"]), config["IACML_CACHE_MAX_BYTES"], keep)

@@ -1,7 +1,8 @@
 """The served data as gzip-compressed dumps: the whole dataset as TriG, N-Quads and
 JSON-LD, each named graph as Turtle, and the linkset table as CSV and JSON, written once
-per data version into the cache folder (``IACML_LD_CACHE_DIR``) from the quads the query
-backend serves, with a manifest of their sizes and sha256."""
+per data version into the cache folder (``IACML_CACHE_DIR``, bounded by
+``IACML_CACHE_MAX_BYTES``) from the quads the query backend serves, with a manifest of
+their sizes and sha256."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def manifest() -> list[dict[str, Any]]:
             tmp = folder / f".{MANIFEST}.tmp"
             tmp.write_text(json.dumps(files, indent=1), encoding="utf-8")
             tmp.replace(path)
+            datasource.prune_cache(keep=folder)  # a new version's dumps: drop old ones
     listed: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return listed
 

@@ -15,9 +15,8 @@ from flask import Response, current_app, render_template
 
 from iacml.iris import Retired, read_retired
 from server.ld.urls import base, href
-from server.settings import PROJECT_ROOT
+from server.settings import dataset_path
 
-TABLE = PROJECT_ROOT / "data" / "iris" / "retired.csv"
 _lock = threading.Lock()
 
 
@@ -26,7 +25,9 @@ def table() -> dict[str, Retired]:
     cache = current_app.extensions.get("iacml.ld.retired")
     if cache is None:
         with _lock:
-            cache = {_rebase(iri): entry for iri, entry in read_retired(TABLE).items()}
+            bundle = dataset_path(current_app.config["IACML_BUNDLE_DIR"])
+            table = bundle / "data" / "iris" / "retired.csv"
+            cache = {_rebase(iri): entry for iri, entry in read_retired(table).items()}
             current_app.extensions["iacml.ld.retired"] = cache
     return cache
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from markupsafe import Markup
 
 from server.query.results import PREFIXES
-from server.settings import PROJECT_ROOT
+from server.settings import PROJECT_ROOT, dataset_path
 from server.ui.htmlsafety import safe_headers, safe_href
 
 bp = Blueprint("ui", __name__)
@@ -18,7 +18,6 @@ bp = Blueprint("ui", __name__)
 bp.add_app_template_filter(safe_href, "safe_href")
 bp.after_app_request(safe_headers)
 
-QUERIES = PROJECT_ROOT / "queries"
 VENDOR = PROJECT_ROOT / "server" / "static" / "vendor" / "yasgui"
 
 
@@ -63,12 +62,13 @@ def _title(text: str, fallback: str) -> str:
 
 def tabs() -> list[dict[str, str]]:
     """Example queries, then competency queries, as YASGUI tab configs."""
+    queries = dataset_path(current_app.config["IACML_BUNDLE_DIR"]) / "queries"
     out = []
-    for path in sorted((QUERIES / "examples").glob("*.rq")):
+    for path in sorted((queries / "examples").glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         out.append({"name": _title(text, path.stem), "query": with_prefixes(text),
                     "file": path.name})
-    for path in sorted((QUERIES / "competency").glob("*.rq")):
+    for path in sorted((queries / "competency").glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         name = path.stem
         meta = path.with_suffix(".json")

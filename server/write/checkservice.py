@@ -16,10 +16,9 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from iacml.errors import BuildError
-from iacml.paths import ProjectPaths
 from iacml.pipeline import EntryChecker, ValidationOutcome, checker_for, render_outcome
 from server.formats import Format, entry_format, formats_for, report_format, report_name
-from server.settings import PROJECT_ROOT, dataset_path
+from server.settings import dataset_path, served_paths
 from server.untrusted import Limits, Refused, parse_untrusted
 from server.workers.backend import current_backend
 
@@ -43,7 +42,7 @@ def entry_types() -> str:
 
 def _checker() -> EntryChecker:
     """The checker of this project with the dump the app serves (IACML_DATASET)."""
-    return checker_for(ProjectPaths(PROJECT_ROOT),
+    return checker_for(served_paths(current_app.config),
                        dataset_path(current_app.config["IACML_DATASET"]))
 
 

@@ -50,7 +50,7 @@ from iacml.journal import (
 )
 from iacml.paths import ProjectPaths
 from iacml.pipeline import ValidationOutcome, checker_for, data_version
-from server.settings import PROJECT_ROOT, dataset_path
+from server.settings import dataset_path, served_paths
 from server.workers.backend import current_backend
 from server.workers.jobs import UpdateAnswer, UpdateJob
 from server.write.tokens import Writer
@@ -117,7 +117,8 @@ def _has_blank_node(lines: set[str]) -> bool:
 class Submissions:
     """The write side of one app: the journal and the submission graphs it serves."""
 
-    def __init__(self, journal_path: Path, dataset: Path, paths: ProjectPaths) -> None:
+    def __init__(self, journal_path: Path, dataset: Path,
+                 paths: Callable[[], ProjectPaths]) -> None:
         self.journal = Journal(journal_path)
         self.state = ox.Store()  # the submission graphs and the log graph, from the journal
         self.replayer = Replayer(journal_path)
@@ -199,7 +200,7 @@ class Submissions:
                           if q.graph_name not in (ox.NamedNode(graph),
                                                   ox.NamedNode(G_SUBMISSIONS_LOG)))
         try:
-            outcome = checker_for(self.paths, self.dataset).check(after, others=others)
+            outcome = checker_for(self.paths(), self.dataset).check(after, others=others)
         except (OSError, BuildError) as exc:
             raise WriteRefused(503, f"validation is unavailable: {exc}") from exc
         if not outcome.conforms:
@@ -260,7 +261,7 @@ def submissions(config: Mapping[str, Any]) -> Submissions:
     parse_tokens(config.get("IACML_WRITE_TOKEN", ""))
     parse_tokens(config.get("IACML_ADMIN_TOKEN", ""), admin=True)
     return Submissions(journal_path(config["IACML_JOURNAL"]),
-                       dataset_path(config["IACML_DATASET"]), ProjectPaths(PROJECT_ROOT))
+                       dataset_path(config["IACML_DATASET"]), lambda: served_paths(config))
 
 
 def journal_path(value: str) -> Path:
