@@ -141,13 +141,14 @@ def test_moved_and_gone_answers(app: Flask, client: FlaskClient, tmp_path: Path,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A 301 keeps the requested format suffix; a 410 gives its reason to machines too;
     an IRI in neither the data nor the table stays a 404."""
-    from server.ld import retired
-    table = tmp_path / "retired.csv"
+    bundle = tmp_path / "served"  # a served bundle whose table retires two IRIs
+    table = bundle / "data" / "iris" / "retired.csv"
+    table.parent.mkdir(parents=True)
     table.write_text("iri,status,target,reason\n"
                      f"{BASE}id/org/old-name,301,{BASE}id/org/ilo,renamed\n"
                      f"{BASE}id/org/mistake,410,{BASE}id/org/oas,\"never existed, see the OAS\"\n",
                      encoding="utf-8")
-    monkeypatch.setattr(retired, "TABLE", table)
+    monkeypatch.setitem(app.config, "IACML_BUNDLE_DIR", str(bundle))
     app.extensions.pop("iacml.ld.retired", None)
     try:
         moved = client.get("/id/org/old-name.ttl")
