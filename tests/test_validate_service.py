@@ -157,8 +157,10 @@ def test_every_input_format_gives_the_same_report(client, fmt: str, content_type
 
 
 def _normalised(body: dict) -> dict:
+    # blank-node labels are drawn anew by each load (the CLI reads the checkout's shapes,
+    # the service the served bundle's): only their being blank nodes is compared
     for r in body["results"]:
-        for key in ("focus", "value"):
+        for key in ("focus", "value", "source_shape"):
             r[key] = "_:" if _BNODE.match(r[key]) else r[key]
     body["results"].sort(key=json.dumps)
     return body
