@@ -75,7 +75,7 @@ def sparql() -> BaseResponse:
 
 def _update(update: str) -> Response:
     """A SPARQL Update: the guarded write path (server.write.writes)."""
-    from server.write.answers import accepted, refused
+    from server.write.responses import accepted, refused
     from server.write.writes import WriteRefused, check_writable, run_update
 
     try:

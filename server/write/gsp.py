@@ -18,7 +18,7 @@ from server.formats import NotAcceptable, entry_format, formats_for, negotiate, 
 from server.query.results import PREFIXES
 from server.untrusted import Limits, Refused, parse_untrusted
 from server.workers.backend import current_backend
-from server.write.answers import accepted, refused
+from server.write.responses import accepted, refused
 from server.write.writes import WriteRefused, check_writable, writer
 
 bp = Blueprint("gsp", __name__)
