@@ -28,6 +28,8 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as prometheus_multiprocess
 
+from server.ops.shared import process_alive
+
 # The multi-process mode shows no ``*_created`` series; one process shows none either.
 disable_created_metrics()
 
@@ -48,16 +50,6 @@ def multiprocess_dir() -> Path | None:
     """The folder of the multi-process mode, when this process was started in it."""
     value = os.environ.get(MULTIPROC_ENV)
     return Path(value) if value and Path(value).is_dir() else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Metrics:
@@ -145,7 +137,7 @@ class Metrics:
             # granian restarts a worker without telling the app: a live gauge's file of a
             # process that is gone is dropped here (prometheus_client's child-exit step)
             pid = path.stem.rsplit("_", 1)[1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not process_alive(int(pid)):
                 prometheus_multiprocess.mark_process_dead(int(pid), str(folder))
         registry = CollectorRegistry()
         prometheus_multiprocess.MultiProcessCollector(registry, str(folder))

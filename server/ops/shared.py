@@ -41,7 +41,8 @@ def shared_dir() -> Path | None:
     return Path(value) if value and Path(value).is_dir() else None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (it may belong to another user)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -58,7 +59,7 @@ def mark_ready(folder: Path) -> None:
 
 def ready_workers(folder: Path) -> int:
     """How many web workers of this server serve now (ready and alive)."""
-    return sum(1 for path in folder.glob("ready-*") if _alive(int(path.name[6:])))
+    return sum(1 for path in folder.glob("ready-*") if process_alive(int(path.name[6:])))
 
 
 class SharedRateLimiter:
