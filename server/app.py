@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from server import settings
+from server import i18n, settings
 from server.ops.accesslog import BatchedStreamHandler
 from server.ops.admission import Admission
 from server.ops.diskcache import prune
@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(settings.normalise(config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["IACML_MAX_REQUEST_BYTES"]
+    i18n.init_app(app)  # before ProxyFix: the language prefix is read inside it
     if os.environ.get(BEHIND_FRONT) or app.config["IACML_TRUST_PROXY"]:
         # Behind the nginx front (server/front/launch.py) the client address, scheme and host
         # come from its X-Forwarded-* headers: it overwrites the address a client sends,

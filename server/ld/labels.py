@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from flask import current_app, request
+from flask import current_app
 
+from server.i18n import LANGUAGES, current_language
 from server.ld import datasource
 from server.ld.urls import base, curie
 
@@ -27,7 +28,6 @@ ELI_NUMBER = "http://data.europa.eu/eli/ontology#number"
 TOPIC_AS_PRINTED = "https://w3id.org/iacml/ontology#topicAsPrinted"
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", SCHEMA + "name",
                     SKOS + "altLabel")
-LANGUAGES = ("en", "es")
 
 _WANTED = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, RDF_TYPE, ELI_NUMBER,
                                       TOPIC_AS_PRINTED))
@@ -131,12 +131,6 @@ def index() -> LabelIndex:
 
 
 def preferred_languages() -> tuple[str, ...]:
-    """English and Spanish in the order of the request's Accept-Language (English first
-    when it names neither)."""
-    ranked = []
-    for lang, q in request.accept_languages:
-        primary = lang.lower().split("-")[0]
-        if primary in LANGUAGES and primary not in ranked and q > 0:
-            ranked.append(primary)
-    ranked += [lang for lang in LANGUAGES if lang not in ranked]
-    return tuple(ranked)
+    """The page's language first (its URL prefix: :mod:`server.i18n`), then the others."""
+    here = current_language()
+    return (here, *(lang for lang in LANGUAGES if lang != here))
