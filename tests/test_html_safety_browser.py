@@ -5,24 +5,15 @@ no console error and no policy violation may be reported."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from sparql_live import ROOT, LiveServer, live_server
 
+from tests.browserkit import needs_chromium, open_page
 from tests.test_html_safety import HTML_PAGES
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
-# records what the policy blocks, before any page script runs
-WATCH = ("document.addEventListener('securitypolicyviolation', e => { window.__violations ="
-         " (window.__violations || []).concat(e.violatedDirective + ' ' + e.blockedURI) });")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -32,30 +23,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
 
 
 @pytest.fixture(scope="module")
-def browser(server: LiveServer) -> Iterator[tuple[object, list[str], list[str]]]:
-    """A chromium page that may reach only the server; (page, console errors, blocked)."""
-    errors: list[str] = []
-    blocked: list[str] = []
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = chromium.new_page()
-        page.add_init_script(WATCH)
-
-        def guard(route: object) -> None:
-            url = route.request.url  # type: ignore[attr-defined]
-            if urlparse(url).netloc != urlparse(server.base).netloc and \
-                    not url.startswith("data:"):
-                blocked.append(url)
-                route.abort()  # type: ignore[attr-defined]
-            else:
-                route.continue_()  # type: ignore[attr-defined]
-
-        page.route("**/*", guard)
-        page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
-                if m.type == "error" and "404" not in m.text else None)
-        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-        yield page, errors, blocked
-        chromium.close()
+def browser(server: LiveServer, chromium: object) -> Iterator[tuple[object, list[str], list[str]]]:
+    """A page that may reach only the server; (page, console errors, blocked)."""
+    with open_page(chromium, server.base) as guarded:
+        yield guarded.page, guarded.errors, guarded.blocked
 
 
 def _violations(page: object) -> list[str]:

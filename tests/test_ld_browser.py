@@ -10,24 +10,18 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pyoxigraph as ox
 import pytest
 from sparql_live import ROOT, LiveServer, live_server
 
+from tests.browserkit import needs_chromium, open_page
 from tests.recon_schemas import check
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+pytestmark = needs_chromium
 IACML = "https://w3id.org/iacml/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -39,27 +33,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
 
 
 @pytest.fixture(scope="module")
-def browser_page(server: LiveServer) -> Iterator[tuple[object, list[str], list[str]]]:
-    """A chromium page that may only reach the test server; (page, blocked, js errors)."""
-    blocked: list[str] = []
-    errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page()
-
-        def guard(route: object) -> None:
-            url = route.request.url  # type: ignore[attr-defined]
-            if urlparse(url).netloc != urlparse(server.base).netloc and \
-                    not url.startswith("data:"):
-                blocked.append(url)
-                route.abort()  # type: ignore[attr-defined]
-            else:
-                route.continue_()  # type: ignore[attr-defined]
-
-        page.route("**/*", guard)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page, blocked, errors
-        browser.close()
+def browser_page(server: LiveServer, chromium: object,
+                 ) -> Iterator[tuple[object, list[str], list[str]]]:
+    """A page that may only reach the test server; (page, blocked, script errors)."""
+    with open_page(chromium, server.base) as guarded:
+        yield guarded.page, guarded.blocked, guarded.errors
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, object]]:
