@@ -25,9 +25,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# The query UI (YASGUI) from the npm registry, pinned by package-lock.json; gitignored.
+# The query UI (YASGUI) and the map's d3-geo and country outlines from the npm registry,
+# pinned by package-lock.json, copied by scripts/vendor.js; gitignored.
 # --ignore-scripts: two Font Awesome dependencies run attribution-only install scripts.
-$(YASGUI): package.json package-lock.json
+$(YASGUI): package.json package-lock.json scripts/vendor.js
 	npm ci --ignore-scripts --no-audit --no-fund
 	npm run vendor
 	touch $@

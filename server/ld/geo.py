@@ -39,7 +39,8 @@ def coordinates(geonames_iri: str) -> dict[str, Any] | None:
     """``{"lat", "lon", "approximate", "name", "note"}`` for a GeoNames city or country.
 
     A city has its own coordinates; a country, which the package gives no
-    coordinates for, is placed at its capital and marked approximate.
+    coordinates for, is placed at its capital and marked approximate, and carries its
+    ISO 3166-1 numeric code (``"iso_numeric"``), by which the map finds its outline.
     """
     ident = geonames_id(geonames_iri)
     if ident is None:
@@ -59,6 +60,6 @@ def coordinates(geonames_iri: str) -> dict[str, Any] | None:
         return None
     best = max(capital, key=lambda c: c.get("population", 0))
     return {"lat": best["latitude"], "lon": best["longitude"], "approximate": True,
-            "name": best["name"],
+            "name": best["name"], "iso_numeric": f"{int(country['isonumeric']):03d}",
             "note": f"GeoNames {ident}: placed at its capital, {best['name']} "
                     f"(GeoNames {best['geonameid']})"}

@@ -37,12 +37,15 @@ MAP_QUERY = """
 PREFIX iacml: <%(o)s>
 PREFIX schema: <https://schema.org/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?place ?kind ?geonames ?activity WHERE {
+SELECT ?place ?kind ?geonames ?activity ?country ?countryGeonames WHERE {
   ?activity a iacml:Activity ; schema:location ?place .
   FILTER(isIRI(?place))
   ?place a ?kind FILTER(?kind IN (iacml:City, iacml:Country))
   OPTIONAL { GRAPH <%(links)s> { ?place owl:sameAs ?geonames
              FILTER(STRSTARTS(STR(?geonames), "https://sws.geonames.org/")) } }
+  OPTIONAL { ?place schema:containedInPlace* ?country . ?country a iacml:Country
+    OPTIONAL { GRAPH <%(links)s> { ?country owl:sameAs ?countryGeonames
+               FILTER(STRSTARTS(STR(?countryGeonames), "https://sws.geonames.org/")) } } }
 }"""
 SPECIFIC_LAST = ("Activity",)
 
@@ -93,21 +96,34 @@ def timeline_data() -> dict[str, Any]:
 
 
 def map_data() -> dict[str, Any]:
-    """One entry per place where an activity took place, with coordinates if known."""
+    """The places where activities took place (one entry per city or country named as a
+    location, with coordinates if known) and the countries they are in, each with its
+    activities: a country counts those located in it or in its cities."""
     index = labels.index()
     langs = labels.preferred_languages()
     places: dict[str, dict[str, Any]] = {}
+    countries: dict[str, dict[str, Any]] = {}
     for row in datasource.select(_queries()["map"]):
-        iri = row["place"].value
+        iri, activity = row["place"].value, row["activity"].value
         place = places.setdefault(iri, {"iri": iri, "href": href(iri),
                                         "label": index.label(iri, langs),
                                         "kind": index.label(row["kind"].value, langs),
-                                        "geonames": None, "activities": {}})
+                                        "geonames": None, "country": None,
+                                        "activities": {}})
         if "geonames" in row:
             place["geonames"] = row["geonames"].value
-        activity = row["activity"].value
         place["activities"][activity] = {"iri": activity, "href": href(activity),
                                          "label": index.label(activity, langs)}
+        if "country" in row:
+            country_iri = row["country"].value
+            place["country"] = country_iri
+            country = countries.setdefault(country_iri, {
+                "iri": country_iri, "href": href(country_iri),
+                "label": index.label(country_iri, langs), "geonames": None,
+                "activities": set()})
+            if "countryGeonames" in row:
+                country["geonames"] = row["countryGeonames"].value
+            country["activities"].add(activity)
     out = []
     for place in places.values():
         point = geo.coordinates(place["geonames"]) if place["geonames"] else None
@@ -115,7 +131,14 @@ def map_data() -> dict[str, Any]:
                                                   key=lambda a: a["label"]),
                     "point": point})
     out.sort(key=lambda p: p["label"])
-    return {"places": out, "query": _queries()["map"]}
+    outlines = []
+    for country in countries.values():
+        point = geo.coordinates(country["geonames"]) if country["geonames"] else None
+        outlines.append({"iri": country["iri"], "href": country["href"],
+                         "label": country["label"], "activities": len(country["activities"]),
+                         "iso_numeric": point.get("iso_numeric") if point else None})
+    outlines.sort(key=lambda c: c["label"])
+    return {"places": out, "countries": outlines, "query": _queries()["map"]}
 
 
 def _json(builder: Any) -> Response:

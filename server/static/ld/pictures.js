@@ -1,5 +1,4 @@
-/* Timeline and map of the IACML knowledge graph, drawn as SVG from JSON (no network
-   beyond this server, no tiles). */
+/* The timeline of the IACML knowledge graph, drawn as SVG from JSON (the map: map.js). */
 "use strict";
 const SVGNS = "http://www.w3.org/2000/svg";
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -37,8 +36,74 @@ function toTime(value) {
   return Date.UTC(parts[0], (parts[1] || 1) - 1, parts[2] || 1);
 }
 
+function wrap(words, width, measure) {
+  // greedy: as many words on a line as fit in ``width`` px; a word longer than a line
+  // gets a line of its own
+  const lines = [];
+  let line = "";
+  for (const word of words.split(/\s+/)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && measure(candidate) > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function drawTimeline(holder, items, scale, colour, words) {
+  // drawn at the size it is shown, so that the text stays 11-12 px on a phone; labels
+  // go on the side of their bar with more room and wrap there, the row growing to fit
+  holder.querySelector("svg")?.remove();
+  const width = Math.max(300, holder.clientWidth || 1000), top = 30, lineH = 13;
+  const x = t => 8 + (scale.max === scale.min ? 0.5 : (t - scale.min) / (scale.max - scale.min))
+    * (width * 0.55 - 16);
+  const svg = el("svg", {width, height: 40, role: "group", "aria-label": words.timeline}, holder);
+  const probe = el("text", {"font-size": 11}, svg);
+  const measure = text => { probe.textContent = text; return probe.getComputedTextLength(); };
+  let y = top;
+  const rows = items.map(item => {
+    const sx = x(toTime(item.start));
+    const ex = item.end ? Math.max(sx + 6, x(toTime(item.end))) : sx + 6;
+    const text = `${item.dates.join(" / ")}  ${item.label}`;
+    const right = width - ex - 8, left = sx - 8;
+    const onRight = right >= left || measure(text) <= right;
+    const lines = wrap(text, Math.max(80, onRight ? right : left), measure);
+    const row = {item, sx, ex, y, lines, onRight};
+    y += Math.max(16, lines.length * lineH + 4);
+    return row;
+  });
+  probe.remove();
+  const bottom = y + 4;
+  svg.setAttribute("height", bottom);
+  svg.setAttribute("viewBox", `0 0 ${width} ${bottom}`);
+  const y0 = new Date(scale.min).getUTCFullYear(), y1 = new Date(scale.max).getUTCFullYear();
+  const every = Math.max(1, Math.ceil((y1 - y0 + 1) / Math.max(1, Math.floor(width / 60))));
+  for (let year = y0; year <= y1 + 1; year += every) {
+    const xx = x(Date.UTC(year, 0, 1));
+    el("line", {x1: xx, x2: xx, y1: 20, y2: bottom, stroke: "#ddd"}, svg);
+    el("text", {x: xx + 2, y: 14, "font-size": 11, fill: "#444"}, svg).textContent = String(year);
+  }
+  rows.forEach(({item, sx, ex, y: cy, lines, onRight}) => {
+    const g = el("g", {class: "timeline-item", "data-iri": item.iri}, svg);
+    const a = svgLink(item.href, g);
+    if (item.href) a.setAttribute("aria-label", `${item.label} (${item.dates.join(" / ")})`);
+    el("rect", {x: sx, y: cy - 5, width: ex - sx, height: 10, rx: 3, fill: colour[item.type]}, a);
+    const label = el("text", {x: onRight ? ex + 4 : sx - 4, y: cy + 4, "font-size": 11,
+      fill: "#222", "text-anchor": onRight ? "start" : "end"}, a);
+    lines.forEach((line, i) => {
+      el("tspan", {x: onRight ? ex + 4 : sx - 4, dy: i ? lineH : 0}, label).textContent = line;
+    });
+    el("title", {}, g).textContent = `${item.label} (${item.dates.join(" / ")})`;
+  });
+}
+
 async function iacmlTimeline(holder) {
   const data = await (await fetch(holder.dataset.source)).json();
+  const words = JSON.parse(document.getElementById("timeline-words").textContent);
   const colour = {};
   data.types.forEach((t, i) => { colour[t.iri] = PALETTE[i % PALETTE.length]; });
   const legend = document.getElementById("legend");
@@ -52,99 +117,49 @@ async function iacmlTimeline(holder) {
   data.cycles.forEach(c => { const o = html("option", c.label, cycleSel); o.value = c.iri; });
   const countrySel = document.getElementById("filter-country");
   data.countries.forEach(c => { const o = html("option", c.label, countrySel); o.value = c.iri; });
-
   const times = data.items.map(i => toTime(i.start));
-  const min = Math.min(...times), max = Math.max(...times);
-  const width = 1000, rowH = 14, top = 30;
-  const svg = el("svg", {width: "100%", viewBox: `0 0 ${width} ${top + rowH * data.items.length + 20}`,
-    role: "img", "aria-label": "timeline of activities"}, holder);
-  const x = t => 40 + (max === min ? 0.5 : (t - min) / (max - min)) * (width - 280);
-  const y0 = new Date(min).getUTCFullYear(), y1 = new Date(max).getUTCFullYear();
-  for (let y = y0; y <= y1 + 1; y++) {
-    const xx = x(Date.UTC(y, 0, 1));
-    if (xx < 0 || xx > width) continue;
-    el("line", {x1: xx, x2: xx, y1: 20, y2: top + rowH * data.items.length, stroke: "#ddd"}, svg);
-    el("text", {x: xx + 2, y: 14, "font-size": 11, fill: "#555"}, svg).textContent = String(y);
-  }
+  const scale = {min: Math.min(...times), max: Math.max(...times)};
   const list = document.getElementById("timeline-list");
-  const groups = data.items.map((item, n) => {
-    const g = el("g", {class: "timeline-item", "data-iri": item.iri,
-      "data-cycles": item.cycles.join(" "), "data-countries": item.countries.join(" ")}, svg);
-    const a = svgLink(item.href, g);
-    const cy = top + n * rowH;
-    const sx = x(toTime(item.start));
-    const ex = item.end ? Math.max(sx + 6, x(toTime(item.end))) : sx + 6;
-    el("rect", {x: sx, y: cy - 5, width: ex - sx, height: 10, rx: 3, fill: colour[item.type]}, a);
-    el("text", {x: ex + 4, y: cy + 4, "font-size": 10, fill: "#222"}, a).textContent =
-      `${item.dates.join(" / ")}  ${item.label}`;
-    el("title", {}, g).textContent = `${item.label} (${item.dates.join(" / ")})`;
+  const entries = data.items.map(item => {
     const li = html("li", undefined, list);
     listLink(item.label, item.href, li);
     li.appendChild(document.createTextNode(" — " + item.dates.join(" / ")));
-    li.dataset.cycles = g.dataset.cycles; li.dataset.countries = g.dataset.countries;
-    return [g, li];
+    return [item, li];
   });
+  const empty = document.getElementById("timeline-empty");
+  let shown = data.items;
   function apply() {
     const c = cycleSel.value, k = countrySel.value;
-    let shown = 0;
-    groups.forEach(([g, li]) => {
-      const ok = (!c || g.dataset.cycles.split(" ").includes(c)) &&
-                 (!k || g.dataset.countries.split(" ").includes(k));
-      g.style.display = ok ? "" : "none"; li.style.display = ok ? "" : "none";
-      if (ok) shown++;
+    shown = [];
+    entries.forEach(([item, li]) => {
+      const ok = (!c || item.cycles.includes(c)) && (!k || item.countries.includes(k));
+      li.hidden = !ok;
+      if (ok) shown.push(item);
     });
-    document.getElementById("shown-count").textContent = `${shown} of ${groups.length} activities`;
+    drawTimeline(holder, shown, scale, colour, words);
+    empty.hidden = shown.length > 0;
+    document.getElementById("shown-count").textContent =
+      words.shown.replace("{n}", shown.length).replace("{total}", entries.length);
   }
   cycleSel.addEventListener("change", apply);
   countrySel.addEventListener("change", apply);
+  document.getElementById("timeline-reset").addEventListener("click", () => {
+    cycleSel.value = "";
+    countrySel.value = "";
+    apply();
+    cycleSel.focus();
+  });
+  let pending = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => drawTimeline(holder, shown, scale, colour, words), 200);
+  });
   apply();
   holder.dataset.ready = "true";
 }
 
-async function iacmlMap(holder) {
-  const data = await (await fetch(holder.dataset.source)).json();
-  const placed = data.places.filter(p => p.point);
-  const lons = placed.map(p => p.point.lon), lats = placed.map(p => p.point.lat);
-  const pad = 8;
-  const west = Math.floor((Math.min(...lons, -120) - pad) / 10) * 10;
-  const east = Math.ceil((Math.max(...lons, -30) + pad) / 10) * 10;
-  const south = Math.floor((Math.min(...lats, -40) - pad) / 10) * 10;
-  const north = Math.ceil((Math.max(...lats, 35) + pad) / 10) * 10;
-  const width = 900, height = width * (north - south) / (east - west);
-  const x = lon => (lon - west) / (east - west) * width;
-  const y = lat => (north - lat) / (north - south) * height;
-  const svg = el("svg", {width: "100%", viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": "map of the places of activities"}, holder);
-  el("rect", {x: 0, y: 0, width, height, fill: "#eef4fa"}, svg);
-  for (let lon = west; lon <= east; lon += 10) {
-    el("line", {x1: x(lon), x2: x(lon), y1: 0, y2: height, stroke: "#d5e0ec"}, svg);
-    el("text", {x: x(lon) + 2, y: height - 3, "font-size": 9, fill: "#789"}, svg).textContent = `${lon}°`;
-  }
-  for (let lat = south; lat <= north; lat += 10) {
-    el("line", {x1: 0, x2: width, y1: y(lat), y2: y(lat), stroke: lat === 0 ? "#9ab" : "#d5e0ec"}, svg);
-    el("text", {x: 2, y: y(lat) - 2, "font-size": 9, fill: "#789"}, svg).textContent = `${lat}°`;
-  }
-  const list = document.getElementById("map-list");
-  data.places.forEach(p => {
-    const li = html("li", undefined, list);
-    listLink(p.label, p.href, li);
-    li.appendChild(document.createTextNode(` (${p.kind}) — ${p.activities.length} activit${p.activities.length === 1 ? "y" : "ies"}` +
-      (p.point ? (p.point.approximate ? " — drawn at its capital" : "") : " — no coordinates")));
-    if (!p.point) return;
-    const g = el("g", {class: "map-marker", "data-iri": p.iri}, svg);
-    const a = svgLink(p.href, g);
-    const r = 4 + Math.sqrt(p.activities.length) * 2;
-    el("circle", {cx: x(p.point.lon), cy: y(p.point.lat), r,
-      fill: p.point.approximate ? "none" : "#d62728", stroke: "#a11", "stroke-width": 2,
-      "fill-opacity": 0.8}, a);
-    el("text", {x: x(p.point.lon) + r + 2, y: y(p.point.lat) + 3, "font-size": 10}, a).textContent = p.label;
-    el("title", {}, g).textContent = `${p.label}: ${p.activities.map(v => v.label).join("; ")}`;
-  });
-  holder.dataset.ready = "true";
-}
-
 // started from here, not from an inline script, which the Content-Security-Policy forbids
-for (const [id, draw] of [["timeline", iacmlTimeline], ["map", iacmlMap]]) {
+for (const [id, draw] of [["timeline", iacmlTimeline]]) {
   const holder = document.getElementById(id);
   if (holder) draw(holder);
 }
