@@ -90,7 +90,6 @@ function drawTimeline(holder, items, scale, colour, words) {
   rows.forEach(({item, sx, ex, y: cy, lines, onRight}) => {
     const g = el("g", {class: "timeline-item", "data-iri": item.iri}, svg);
     const a = svgLink(item.href, g);
-    if (item.href) a.setAttribute("aria-label", `${item.label} (${item.dates.join(" / ")})`);
     el("rect", {x: sx, y: cy - 5, width: ex - sx, height: 10, rx: 3, fill: colour[item.type]}, a);
     const label = el("text", {x: onRight ? ex + 4 : sx - 4, y: cy + 4, "font-size": 11,
       fill: "#222", "text-anchor": onRight ? "start" : "end"}, a);
