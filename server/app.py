@@ -108,6 +108,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Every route is in a blueprint, and every blueprint is registered here, in this
     # order: ops first, as its app-wide hooks (URL and body limits, timing) must run
     # before any route's.
+    from server.browse import bp as browse
     from server.ld import bp as linked_data
     from server.ops import status
     from server.query import sparql
@@ -116,7 +117,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.write import checkservice, gsp
 
     for blueprint in (status.bp, sparql.bp, checkservice.bp, gsp.bp, linked_data, reconcile,
-                      home.bp):
+                      browse, home.bp):
         app.register_blueprint(blueprint)
     backend.wait_ready()
     if share:

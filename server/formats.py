@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-Kind = Literal["solutions", "boolean", "graph", "entry", "report"]
+Kind = Literal["solutions", "boolean", "graph", "entry", "report", "listing"]
 #: The kinds of query answer (the others are entries read and validation reports).
 QUERY_KINDS: tuple[Kind, ...] = ("solutions", "boolean", "graph")
 
@@ -86,11 +86,12 @@ FORMATS: tuple[Format, ...] = (
     Format("xml", "application/sparql-results+xml", _kinds("solutions", "boolean"),
            also_accepted=("application/xml", "text/xml"), names=("srx",),
            w3c="SPARQL_Results_XML"),
-    Format("csv", "text/csv", _kinds("solutions"), w3c="SPARQL_Results_CSV"),
+    Format("csv", "text/csv", _kinds("solutions", "listing"), w3c="SPARQL_Results_CSV"),
     Format("tsv", "text/tab-separated-values", _kinds("solutions"), w3c="SPARQL_Results_TSV"),
     # validation reports (/validate, refused writes): the compact summary (before JSON-LD,
     # which application/json would otherwise select) and plain text
-    Format("json", "application/json", _kinds("report")),
+    # (browse lists, /browse/<kind>: HTML by default, this JSON and the CSV above)
+    Format("json", "application/json", _kinds("report", "listing")),
     Format("human", "text/plain", _kinds("report"), names=("text",)),
     # RDF: graphs answered (CONSTRUCT, DESCRIBE, resource pages), entries read
     Format("turtle", "text/turtle", _kinds("graph", "entry", "report"),
@@ -116,7 +117,7 @@ FORMATS: tuple[Format, ...] = (
            suffix=".nq", rdf=ox.RdfFormat.N_QUADS, parser="nquads", w3c="N-Quads",
            datasets=True),
     # pages for people: only when a browser names HTML
-    Format("html", "text/html", _kinds("solutions", "boolean", "graph", "report"),
+    Format("html", "text/html", _kinds("solutions", "boolean", "graph", "report", "listing"),
            also_accepted=("application/xhtml+xml",), suffix=".html", explicit_only=True),
 )
 
