@@ -1,13 +1,13 @@
 """Browse the graph without SPARQL: a list per kind of resource with facets, sorting,
 paging and JSON/CSV twins (issue 15 items 2 and 8).
 
-``kinds`` says what can be browsed and by which facets, ``params`` reads a list's URL
-strictly, ``queries`` writes its SPARQL, ``listing`` runs it through the query backend
-and ``routes`` answers ``/browse`` and ``/browse/<kind>``.
+``kinds`` says what can be browsed and by which facets, ``listargs`` reads a list's URL
+strictly, ``listqueries`` writes its SPARQL, ``listing`` runs it through the query backend
+and ``listroutes`` answers ``/browse`` and ``/browse/<kind>``.
 """
 
 from __future__ import annotations
 
-from server.browse.routes import bp
+from server.browse.listroutes import bp
 
 __all__ = ["bp"]

@@ -4,7 +4,7 @@ queries through the app's query backend (:mod:`server.ld.datasource`).
 Bounds (issue 15 item 8): a list holds at most :data:`MAX_ITEMS` resources (the row
 query is capped, and a capped list says so), a facet shows at most :data:`SHOWN`
 values, the counts at most :data:`MAX_COUNTS` rows; the page and its size are bounded
-by :mod:`server.browse.params`. Each query runs under the backend's time limit.
+by :mod:`server.browse.listargs`. Each query runs under the backend's time limit.
 
 The unfiltered facet values of each list are read once per data version: they say
 which values exist (an unknown one is a 404) and are the counts of an unfiltered page.
@@ -21,9 +21,9 @@ import pyoxigraph as ox
 from flask import current_app
 from flask_babel import gettext as _
 
-from server.browse import queries
+from server.browse import listqueries
 from server.browse.kinds import YEAR, Facet, Kind
-from server.browse.params import BrowseError, ListRequest
+from server.browse.listargs import BrowseError, ListRequest
 from server.ld import datasource, labels
 from server.ld.urls import base, href
 
@@ -55,7 +55,7 @@ class Values:
 
 def _counted(kind: Kind, chosen: list[tuple[Facet, Any]]) -> Values:
     found = Values({f.name: {} for f in kind.facets})
-    for row in datasource.select(queries.counts(kind, chosen), MAX_COUNTS):
+    for row in datasource.select(listqueries.counts(kind, chosen), MAX_COUNTS):
         facet = kind.facet(row["facet"].value)
         term = row.get("value")
         if facet is None or not isinstance(term, ox.NamedNode | ox.Literal):
@@ -83,7 +83,7 @@ def resolve(kind: Kind, asked: ListRequest) -> list[tuple[Facet, Any]]:
     chosen = []
     for name, key in asked.filters.items():
         facet = kind.facet(name)
-        assert facet is not None  # params.parse let only this list's facets through
+        assert facet is not None  # listargs.parse let only this list's facets through
         found = known.by_facet[name].get(key)
         if found is None:
             raise BrowseError(404, _unknown(kind, facet, key))
@@ -130,7 +130,7 @@ def page(kind: Kind, asked: ListRequest) -> dict[str, Any]:
     chosen = resolve(kind, asked)
     index = labels.index()
     langs = labels.preferred_languages()
-    text = queries.rows(kind, chosen)
+    text = listqueries.rows(kind, chosen)
     found = datasource.select(text, MAX_ITEMS + 1)
     capped = len(found) > MAX_ITEMS
     rows = [{"iri": r["item"].value, "href": href(r["item"].value),
@@ -158,7 +158,7 @@ def _fill_columns(kind: Kind, shown: list[dict[str, Any]], index: labels.LabelIn
     if not shown:
         return
     by_iri = {row["iri"]: row for row in shown}
-    for found in datasource.select(queries.columns(kind, list(by_iri)), MAX_COUNTS):
+    for found in datasource.select(listqueries.columns(kind, list(by_iri)), MAX_COUNTS):
         facet = kind.facet(found["facet"].value)
         if facet is not None and "value" in found and found["item"].value in by_iri:
             by_iri[found["item"].value]["columns"][facet.name].append(
@@ -191,7 +191,7 @@ def sizes(kinds: tuple[Kind, ...]) -> dict[str, int]:
     ns = {"iacml": base() + "ontology#"}
     expanded = {ns["iacml"] + k.cls.split(":", 1)[1]: k.name for k in kinds}
     out = {k.name: 0 for k in kinds}
-    for row in datasource.select(queries.sizes(kinds), len(kinds) + 1):
+    for row in datasource.select(listqueries.sizes(kinds), len(kinds) + 1):
         name = expanded.get(row["class"].value)
         if name:
             out[name] = int(row["count"].value)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from server import formats
 from server.browse import kinds, listing
-from server.browse.params import BrowseError, ListRequest, parse, sorts
+from server.browse.listargs import BrowseError, ListRequest, parse, sorts
 from server.ld.datasource import QueryFailed
 
 bp = Blueprint("browse", __name__)
