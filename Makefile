@@ -9,7 +9,7 @@ PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
 # Inputs of the build: a change to any of them rebuilds build/.
-BUILD_INPUTS := $(shell find ontology shapes data queries -type f 2>/dev/null) $(wildcard iacml/*.py iacml/*/*.py)
+BUILD_INPUTS := $(shell find ontology shapes data queries releases -type f 2>/dev/null) $(wildcard iacml/*.py iacml/*/*.py)
 DATASET := build/iacml.nq
 
 YASGUI := server/static/vendor/yasgui/yasgui.min.js

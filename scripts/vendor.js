@@ -25,6 +25,8 @@ function copy(from, toDir, name) {
 for (const f of ["yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"]) {
   copy("@zazuko/yasgui/build/" + f, path.join(VENDOR, "yasgui"));
 }
+// its version, which the settings page shows (the server reads no node_modules/)
+copy("@zazuko/yasgui/package.json", path.join(VENDOR, "yasgui"));
 
 // d3-geo (with the d3-array it needs) and topojson-client, as their UMD builds
 const MAP = path.join(VENDOR, "map");

@@ -45,7 +45,8 @@ def _configure_logging() -> None:
 
 
 def _yasgui_version() -> str | None:
-    package = PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "package.json"
+    # `npm run vendor` copies YASGUI's package.json beside its files (server/static/vendor)
+    package = PROJECT_ROOT / "server" / "static" / "vendor" / "yasgui" / "package.json"
     try:
         return str(json.loads(package.read_text(encoding="utf-8"))["version"])
     except (OSError, ValueError, KeyError):

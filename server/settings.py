@@ -281,9 +281,11 @@ SETTINGS += (
 
 # ---- releases and citation (issue 17: iacml/release/, server/ld/releases.py, cite.py) ----
 SETTINGS += (
-    Setting("IACML_RELEASES_DIR", "releases", str,
+    Setting("IACML_RELEASES_DIR", "", str,
             "Folder of the releases (one folder per version, made by `iacml release`), "
-            "listed at /download/; relative paths are resolved against the project root."),
+            "listed at /download/; empty: the releases the build copied into the served "
+            "bundle (IACML_BUNDLE_DIR/releases); relative paths are resolved against the "
+            "project root."),
 )
 BY_NAME.update({s.name: s for s in SETTINGS})
 

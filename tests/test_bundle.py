@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from iacml.bundle import CONTENTS
+from iacml.bundle import CONTENTS, TREES
 from iacml.paths import ProjectPaths
 from server import create_app
 from server.ops.diskcache import prune, size
@@ -32,6 +32,8 @@ def test_the_build_bundles_what_the_server_reads(paths: ProjectPaths,
     expected = {Path(folder) / source.name for folder, patterns in CONTENTS.items()
                 for pattern in patterns for source in (ROOT / folder).glob(pattern)}
     assert {p.parts[0] for p in expected} == {"shapes", "queries", "data"}
+    expected |= {p.relative_to(ROOT) for folder in TREES for p in (ROOT / folder).rglob("*")
+                 if p.is_file()}
     found = {p.relative_to(bundle) for p in bundle.rglob("*") if p.is_file()}
     assert found == expected | {Path("build-id")}
     for relative in expected:  # copies, not rewritten

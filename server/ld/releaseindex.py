@@ -18,8 +18,11 @@ _lock = threading.Lock()
 
 
 def folder() -> Path:
-    """The releases folder (``IACML_RELEASES_DIR``)."""
-    return dataset_path(str(current_app.config.get("IACML_RELEASES_DIR") or "releases"))
+    """The releases folder: ``IACML_RELEASES_DIR``, else the served bundle's copy."""
+    configured = str(current_app.config.get("IACML_RELEASES_DIR") or "")
+    if configured:
+        return dataset_path(configured)
+    return dataset_path(current_app.config["IACML_BUNDLE_DIR"]) / "releases"
 
 
 def all_releases() -> list[Release]:

@@ -19,7 +19,7 @@ from flask import current_app
 from iacml.reconcile import Entity, Matcher, Name, load_aliases
 from server.ld import datasource, labels
 from server.ld.urls import base, curie
-from server.settings import PROJECT_ROOT
+from server.settings import dataset_path
 
 log = logging.getLogger("iacml.reconcile")
 
@@ -99,7 +99,7 @@ def build() -> Facts:
                                if (y := _year(d))}}
         entities.append(Entity(iri, index.label(iri, ("en", "es")), kinds, names,
                                {k: v for k, v in properties.items() if v}))
-    root = PROJECT_ROOT
+    root = dataset_path(current_app.config["IACML_BUNDLE_DIR"])  # sources and tables
     texts = {e.iri: [n.text for n in e.names] for e in entities}
     aliases, problems = load_aliases(root, texts, base())
     by_iri = {e.iri: e for e in entities}
