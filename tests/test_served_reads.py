@@ -48,6 +48,7 @@ for method, path, kwargs in [
         ("get", "/es/id/country/USA", {"headers": html}),
         ("get", "/search?q=ministry", {"headers": html}),
         ("get", "/dataset", {"headers": html}),
+        ("get", "/browse/cooperations", {"headers": html}),
         ("get", "/ontology", {"headers": html}),
         ("get", "/map.json", {}), ("get", "/timeline.json", {}),
         ("get", "/download/", {"headers": html}),
