@@ -8,12 +8,11 @@ as the API lets a service answer fewer), properties per query, ids per extension
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.untrusted.nesting import TooDeep, json_depth
+from server.untrusted import Refused, parse_untrusted_json
 
 MAX_KEY_CHARS = 100  # batch keys ("q0", "q1", ...) are the client's: keep them short
 MAX_PROPERTIES = 10
@@ -36,16 +35,14 @@ class Query:
 
 
 def parse_json(text: str, what: str) -> Any:
-    """``text`` as JSON, refused with a message when malformed or nested too deep."""
+    """``text`` as JSON (through the one door for untrusted text), refused with a
+    message when malformed or nested too deep."""
     try:
-        json_depth(text, MAX_DEPTH)
-        return json.loads(text)
-    except TooDeep:
-        raise BadInput(f"{what} is nested deeper than {MAX_DEPTH} levels: no valid "
-                       "reconciliation input is") from None
-    except ValueError as exc:
-        raise BadInput(f"{what} is not valid JSON ({exc}): send a JSON object, for example "
-                       '{"q0": {"query": "Barbados"}}') from None
+        return parse_untrusted_json(text, what, MAX_DEPTH)
+    except Refused as exc:
+        hint = (": no valid reconciliation input is" if "nested" in exc.message else
+                ': send a JSON object, for example {"q0": {"query": "Barbados"}}')
+        raise BadInput(exc.message + hint) from None
 
 
 def _text(value: Any, what: str, most: int) -> str:

@@ -2,7 +2,10 @@
 
 :func:`parse_untrusted` is called by every route that reads a body or a query
 text (``/sparql`` queries and updates, ``POST /validate``, the Graph Store's
-``PUT``/``POST``), and does, in this order:
+``PUT``/``POST``), and :func:`parse_untrusted_json` by every route that reads JSON
+from a client (the reconciliation service's ``queries``, ``query`` and ``extend``);
+``tests/test_untrusted_door.py`` fails when a route parses a body anywhere else.
+They do, in this order:
 
 1. decode: UTF-8 only (400 naming the byte otherwise), a leading byte-order mark
    stripped;
@@ -14,13 +17,16 @@ text (``/sparql`` queries and updates, ``POST /validate``, the Graph Store's
 3. parse where a crash costs nothing: queries and updates are parsed (and
    evaluated) by pyoxigraph in a killable query worker, with no network of its
    own; entries are parsed there too (:func:`iacml.entries.entry_ntriples`) and
-   come back as N-Triples, the one syntax the web process itself reads.
+   come back as N-Triples, the one syntax the web process itself reads. JSON,
+   once bounded, is read by the standard library's parser in the web process: with
+   its depth bounded it cannot recurse past the stack, and it runs no code.
 
 No parser runs on untrusted text in a web process, so no input can crash one.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -137,6 +143,20 @@ def parse_untrusted(body: bytes | str, kind: Kind, limits: Limits, fmt: str | No
         raise Refused(415, f"unknown entry format {fmt!r}")
     check_depth(text, fmt, limits)
     return _parse_entry(text.encode("utf-8"), fmt, limits, backend)
+
+
+def parse_untrusted_json(body: bytes | str, what: str, max_depth: int) -> Any:
+    """Take untrusted JSON through the door: decoded, its nesting bounded by
+    ``max_depth`` (before any parser sees it), then parsed. Refused (400) otherwise."""
+    text = decode(body, what)
+    try:
+        json_depth(text, max_depth)
+    except TooDeep:
+        raise Refused(400, f"{what} is nested deeper than {max_depth} levels") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise Refused(400, f"{what} is not valid JSON ({exc})") from None
 
 
 def _parse_entry(data: bytes, fmt: str, limits: Limits, backend: Backend | None) -> Graph:
