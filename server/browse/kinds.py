@@ -60,9 +60,17 @@ def _type(own: str) -> Facet:
 
 _SOURCE = Facet("source", lazy_gettext("Source report"),
                 "?item prov:wasDerivedFrom/oa:hasSource ?value .")
-_YEAR = Facet("year", lazy_gettext("Year"),
-              "GRAPH graph:preferred { ?item schema:startDate ?year_date } "
-              "BIND(SUBSTR(STR(?year_date), 1, 4) AS ?value)", YEAR)
+
+
+def _year_of(subject: str, date: str) -> str:
+    """The year of ``subject``'s ``date`` in the preferred view (a month without a year,
+    ``--04``, gives none)."""
+    return (f"GRAPH graph:preferred {{ {subject} {date} ?year_date }} "
+            "BIND(SUBSTR(STR(?year_date), 1, 4) AS ?value) "
+            'FILTER(REGEX(?value, "^[0-9]{4}$"))')
+
+
+_YEAR = Facet("year", lazy_gettext("Year"), _year_of("?item", "schema:startDate"), YEAR)
 _TOPIC = Facet("topic", lazy_gettext("Topic"),
                "?item dcterms:subject ?value . ?value a iacml:Topic .")
 _CYCLE = Facet("cycle", lazy_gettext("Cycle"), "?item iacml:cycle ?value .")
@@ -128,8 +136,7 @@ KINDS: tuple[Kind, ...] = (
                 _INVOLVES + "?activity a ?value . FILTER(STRSTARTS(STR(?value), "
                 "STR(iacml:)) && ?value != iacml:Activity)", ONTOLOGY),
           Facet("year", lazy_gettext("Year of an activity"),
-                _INVOLVES + "GRAPH graph:preferred { ?activity schema:startDate ?year_date } "
-                "BIND(SUBSTR(STR(?year_date), 1, 4) AS ?value)", YEAR),
+                _INVOLVES + _year_of("?activity", "schema:startDate"), YEAR),
           Facet("topic", lazy_gettext("Topic of an activity"),
                 _INVOLVES + "?activity dcterms:subject ?value . ?value a iacml:Topic ."))),
     Kind("topics", lazy_gettext("Topics"),
@@ -149,8 +156,7 @@ KINDS: tuple[Kind, ...] = (
           Facet("conference", lazy_gettext("Conference"),
                 "?item iacml:adoptedAt|iacml:reportTo ?value ."),
           Facet("year", lazy_gettext("Year"),
-                "GRAPH graph:preferred { ?item eli:date_document ?year_date } "
-                "BIND(SUBSTR(STR(?year_date), 1, 4) AS ?value)", YEAR),
+                _year_of("?item", "eli:date_document"), YEAR),
           _SOURCE), date="eli:date_document"),
 )
 
