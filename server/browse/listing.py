@@ -1,13 +1,16 @@
-"""One page of a browse list: the rows, the facet counts and the paging, from three
-queries through the app's query backend (:mod:`server.ld.datasource`).
+"""One page of a browse list: its rows from one query through the app's query backend
+(:mod:`server.ld.datasource`), its columns and facet counts from the list's facet table.
+
+The facet table holds every facet value of every resource of a list; it is read once
+per data version (one query per list) and says which values exist (an unknown one is
+a 404). A page's facet counts are counted over the resources its query selected, so
+they are what a ``COUNT(DISTINCT ?item)`` per value over the filtered list would give,
+without a query per page.
 
 Bounds (issue 15 item 8): a list holds at most :data:`MAX_ITEMS` resources (the row
-query is capped, and a capped list says so), a facet shows at most :data:`SHOWN`
-values, the counts at most :data:`MAX_COUNTS` rows; the page and its size are bounded
+query is capped, and a capped list says so), a facet table at most :data:`MAX_TABLE`
+rows, a facet shows at most :data:`SHOWN` values; the page and its size are bounded
 by :mod:`server.browse.listargs`. Each query runs under the backend's time limit.
-
-The unfiltered facet values of each list are read once per data version: they say
-which values exist (an unknown one is a 404) and are the counts of an unfiltered page.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from server.ld import datasource, labels
 from server.ld.urls import base, href
 
 MAX_ITEMS = 5_000
-MAX_COUNTS = 5_000
+MAX_TABLE = 50_000
 SHOWN = 30
 
 _lock = threading.Lock()
@@ -45,49 +48,65 @@ def key_of(facet: Facet, term: ox.NamedNode | ox.Literal) -> str:
     return value
 
 
+Term = ox.NamedNode | ox.Literal
+
+
 @dataclass
-class Values:
-    """Each facet's values: key -> (term, count of listed resources having it)."""
+class FacetTable:
+    """Every facet value of every resource of one list: what exists (an unknown value is
+    a 404), the counts of any filtered set of resources, and the list's columns."""
 
-    by_facet: dict[str, dict[str, tuple[ox.NamedNode | ox.Literal, int]]] = field(
-        default_factory=dict)
+    #: resource IRI -> facet name -> the keys of its values
+    values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    #: facet name -> key -> the term it stands for
+    terms: dict[str, dict[str, Term]] = field(default_factory=dict)
+
+    def counts(self, items: list[str]) -> dict[str, dict[str, int]]:
+        """How many of ``items`` have each value of each facet."""
+        out: dict[str, dict[str, int]] = {name: {} for name in self.terms}
+        for item in items:
+            for name, keys in self.values.get(item, {}).items():
+                for key in keys:
+                    out[name][key] = out[name].get(key, 0) + 1
+        return out
 
 
-def _counted(kind: Kind, chosen: list[tuple[Facet, Any]]) -> Values:
-    found = Values({f.name: {} for f in kind.facets})
-    for row in datasource.select(listqueries.counts(kind, chosen), MAX_COUNTS):
+def _read_table(kind: Kind) -> FacetTable:
+    table = FacetTable(terms={f.name: {} for f in kind.facets})
+    for row in datasource.select(listqueries.table(kind), MAX_TABLE):
         facet = kind.facet(row["facet"].value)
         term = row.get("value")
-        if facet is None or not isinstance(term, ox.NamedNode | ox.Literal):
+        if facet is None or not isinstance(term, Term):
             continue
-        found.by_facet[facet.name][key_of(facet, term)] = (term, int(row["count"].value))
-    return found
+        key = key_of(facet, term)
+        table.terms[facet.name][key] = term
+        table.values.setdefault(row["item"].value, {}).setdefault(facet.name, set()).add(key)
+    return table
 
 
-def known_values(kind: Kind) -> Values:
-    """The unfiltered facet values of ``kind`` in the served data version (cached)."""
+def facet_table(kind: Kind) -> FacetTable:
+    """The facet table of ``kind`` in the served data version (read once, then cached)."""
     version = datasource.data_version()
-    cache: dict[tuple[str, str], Values] = current_app.extensions.setdefault(
-        "iacml.browse.values", {})
+    cache: dict[tuple[str, str], FacetTable] = current_app.extensions.setdefault(
+        "iacml.browse.tables", {})
     with _lock:
         if (version, kind.name) not in cache:
             for stale in [k for k in cache if k[0] != version]:
                 del cache[stale]
-            cache[(version, kind.name)] = _counted(kind, [])
+            cache[(version, kind.name)] = _read_table(kind)
         return cache[(version, kind.name)]
 
 
-def resolve(kind: Kind, asked: ListRequest) -> list[tuple[Facet, Any]]:
+def resolve(kind: Kind, asked: ListRequest) -> list[tuple[Facet, Term]]:
     """The chosen facet values as terms of the data (BrowseError 404: no such value)."""
-    known = known_values(kind)
+    terms = facet_table(kind).terms
     chosen = []
     for name, key in asked.filters.items():
         facet = kind.facet(name)
         assert facet is not None  # listargs.parse let only this list's facets through
-        found = known.by_facet[name].get(key)
-        if found is None:
+        if key not in terms[name]:
             raise BrowseError(404, _unknown(kind, facet, key))
-        chosen.append((facet, found[0]))
+        chosen.append((facet, terms[name][key]))
     return chosen
 
 
@@ -144,44 +163,37 @@ def page(kind: Kind, asked: ListRequest) -> dict[str, Any]:
                                  "%(pages)s page(s) of %(size)s.",
                                  page=asked.page, pages=pages, size=asked.size))
     shown = rows[(asked.page - 1) * asked.size: asked.page * asked.size]
-    _fill_columns(kind, shown, index, langs)
-    counted = _counted(kind, chosen) if chosen else known_values(kind)
+    table = facet_table(kind)
+    for row in shown:
+        row["columns"] = {
+            f.name: sorted((value_view(f, table.terms[f.name][key], index, langs)
+                            for key in table.values.get(row["iri"], {}).get(f.name, ())),
+                           key=lambda v: v["label"].casefold())
+            for f in kind.facets}
+    counted = table.counts([r["iri"] for r in rows])
     return {"rows": shown, "total": len(rows), "capped": capped,
             "pages": pages, "query": text,
-            "facets": _facet_views(kind, counted, asked, index, langs)}
+            "facets": _facet_views(kind, table, counted, asked, index, langs)}
 
 
-def _fill_columns(kind: Kind, shown: list[dict[str, Any]], index: labels.LabelIndex,
-                  langs: tuple[str, ...]) -> None:
-    for row in shown:
-        row["columns"] = {f.name: [] for f in kind.facets}
-    if not shown:
-        return
-    by_iri = {row["iri"]: row for row in shown}
-    for found in datasource.select(listqueries.columns(kind, list(by_iri)), MAX_COUNTS):
-        facet = kind.facet(found["facet"].value)
-        if facet is not None and "value" in found and found["item"].value in by_iri:
-            by_iri[found["item"].value]["columns"][facet.name].append(
-                value_view(facet, found["value"], index, langs))
-    for row in shown:
-        for values in row["columns"].values():
-            values.sort(key=lambda v: v["label"].casefold())
-
-
-def _facet_views(kind: Kind, counted: Values, asked: ListRequest, index: labels.LabelIndex,
+def _facet_views(kind: Kind, table: FacetTable, counted: dict[str, dict[str, int]],
+                 asked: ListRequest, index: labels.LabelIndex,
                  langs: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each facet's values with their counts: the most frequent first (years in order),
+    at most :data:`SHOWN`, the one chosen always among them."""
     views = []
     for facet in kind.facets:
         values = []
-        for key, (term, count) in counted.by_facet[facet.name].items():
-            view = value_view(facet, term, index, langs)
+        for key, count in counted[facet.name].items():
+            view = value_view(facet, table.terms[facet.name][key], index, langs)
             view.update(count=count, selected=asked.filters.get(facet.name) == key)
             values.append(view)
-        values.sort(key=lambda v: (-v["count"], v["label"].casefold()))
+        values.sort(key=lambda v: (not v["selected"], -v["count"], v["label"].casefold()))
+        shown = values[:SHOWN]
         if facet.space == YEAR:
-            values.sort(key=lambda v: v["key"])
+            shown.sort(key=lambda v: v["key"])
         views.append({"name": facet.name, "label": str(facet.label),
-                      "values": values[:SHOWN], "more": max(0, len(values) - SHOWN),
+                      "values": shown, "more": max(0, len(values) - SHOWN),
                       "selected": asked.filters.get(facet.name)})
     return views
 

@@ -1,4 +1,4 @@
-"""The SPARQL text of a browse list: its rows, its facet counts and its columns.
+"""The SPARQL text of a browse list: its rows, and the facet values of its resources.
 
 Every query counts or selects DISTINCT resources: the default graph is the merge of
 the named graphs, and one resource is described in several of them. Filters are
@@ -70,18 +70,10 @@ def rows(kind: Kind, chosen: Sequence[tuple[Facet, Term]]) -> str:
             + f"}}\nGROUP BY ?item\nORDER BY {order}\n")
 
 
-def counts(kind: Kind, chosen: Sequence[tuple[Facet, Term]]) -> str:
-    """How many listed resources have each value of each facet."""
-    return (prologue() + "SELECT ?facet ?value (COUNT(DISTINCT ?item) AS ?count) WHERE {\n"
-            f"  ?item a {kind.cls} .\n" + filters(chosen) + _branches(kind.facets)
-            + "}\nGROUP BY ?facet ?value\nORDER BY ?facet DESC(?count) ?value\n")
-
-
-def columns(kind: Kind, items: Sequence[str]) -> str:
-    """The facet values of the resources shown on one page (the list's columns)."""
-    listed = " ".join(str(ox.NamedNode(iri)) for iri in items)
-    return (prologue() + f"SELECT DISTINCT ?item ?facet ?value WHERE {{\n"
-            f"  VALUES ?item {{ {listed} }}\n" + _branches(kind.facets) + "}\n")
+def table(kind: Kind) -> str:
+    """Every facet value of every resource of the list (read once per data version)."""
+    return (prologue() + "SELECT DISTINCT ?item ?facet ?value WHERE {\n"
+            f"  ?item a {kind.cls} .\n" + _branches(kind.facets) + "}\n")
 
 
 def sizes(kinds: Sequence[Kind]) -> str:
