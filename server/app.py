@@ -110,10 +110,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # order: ops first, as its app-wide hooks (URL and body limits, timing) must run
     # before any route's.
     from server.browse import bp as browse
-    from server.ld import bp as linked_data
+    from server.ld.blueprint import bp as linked_data
     from server.ops import status
     from server.query import sparql
-    from server.reconcile import bp as reconcile
+    from server.reconcile.routes import bp as reconcile
     from server.ui import home
     from server.write import checkservice, gsp
 

@@ -106,7 +106,7 @@ def _imported_modules(tree: ast.Module, known: set[str]) -> set[str]:
 
 def test_no_route_module_imports_another() -> None:
     """Routes share code through helper modules, never through each other; an area's
-    package may gather its own route modules into one blueprint."""
+    ``blueprint`` module may gather the area's route modules into one blueprint."""
     trees = {_module_name(p): ast.parse(p.read_text(encoding="utf-8"))
              for p in MODULES if p.is_relative_to(ROOT / "server")}
     routes = {name for name, tree in trees.items() if _defines_blueprint(tree)}
@@ -115,7 +115,8 @@ def test_no_route_module_imports_another() -> None:
     crossing = []
     for name in sorted(routes):
         for other in sorted((_imported_modules(trees[name], modules) & routes) - {name}):
-            if not other.startswith(name + "."):  # a package gathering its own routes
+            area = name.rpartition(".")[0]
+            if not (name.endswith(".blueprint") and other.startswith(area + ".")):
                 crossing.append(f"{name} -> {other}")
     assert not crossing, f"route modules importing route modules: {crossing}"
 
@@ -128,3 +129,60 @@ def test_server_probes_no_object_for_what_it_has() -> None:
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
               and node.func.id in ("hasattr", "getattr")]
     assert not probes, f"attribute probes: {probes}"
+
+
+def _import_time_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when it is imported: at its top (inside ``try`` or an
+    ``if`` too), not in functions and not under ``if TYPE_CHECKING``."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) \
+                and node.test.id == "TYPE_CHECKING":
+            continue
+        inner = node.body if isinstance(node, (ast.If, ast.Try)) else [node]
+        found += [n for n in inner if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return found
+
+
+def _loads(name: str, path: Path, tree: ast.Module, known: set[str]) -> set[str]:
+    """The project modules importing ``name`` loads, its parent packages included."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets: list[str] = []
+    for node in _import_time_imports(tree):
+        if isinstance(node, ast.Import):
+            targets += [a.name for a in node.names]
+            continue
+        base = node.module or ""
+        if node.level:
+            parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            base = f"{parent}.{base}" if base else parent
+        targets += [base] + [f"{base}.{a.name}" for a in node.names]
+    loaded = set()
+    for target in targets:
+        parts = target.split(".")
+        loaded |= {".".join(parts[:k]) for k in range(1, len(parts) + 1)}
+    return {m for m in loaded & known if m != name and not name.startswith(m + ".")}
+
+
+def test_no_import_cycle() -> None:
+    """No two modules need each other to import (their packages' ``__init__`` counted):
+    what a module imports at its top may not, however indirectly, import it back."""
+    paths = {_module_name(p): p for p in MODULES}
+    known = set(paths)
+    graph = {name: _loads(name, path, ast.parse(path.read_text(encoding="utf-8")), known)
+             for name, path in paths.items()}
+    assert "server.ld.labels" in graph["server.reconcile.graphdata"]  # the walk sees imports
+    cycles = []
+    for start in sorted(graph):
+        stack, seen = [(start, [start])], set()
+        while stack:
+            here, trail = stack.pop()
+            for nxt in sorted(graph[here]):
+                if nxt == start:
+                    cycles.append(" -> ".join([*trail, start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*trail, nxt]))
+        if cycles:
+            break
+    assert not cycles, f"an import cycle: {cycles[0]}"

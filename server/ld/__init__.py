@@ -1,17 +1,7 @@
 """Linked data: dereferenceable IRIs, ontology documentation, search, the dataset
 description (VoID), dumps, a timeline and a map (issue 8).
 
-One parent blueprint ``bp`` holds the area's blueprints; ``create_app``
-registers it.
+The area's blueprints are gathered in :mod:`server.ld.blueprint`, which
+``create_app`` registers; this package file imports nothing, so a module of another
+area can use one of this area's (labels, urls) without loading every page of it.
 """
-
-from __future__ import annotations
-
-from flask import Blueprint
-
-from server.ld import cite, dataset, downloads, ontology, pictures, releases, resource, search
-
-bp = Blueprint("ld", __name__)
-for _child in (resource.bp, ontology.bp, search.bp, dataset.bp, downloads.bp, pictures.bp,
-               releases.bp, cite.bp):
-    bp.register_blueprint(_child)
