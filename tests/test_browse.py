@@ -201,8 +201,13 @@ def test_spanish_page_uses_spanish_labels_and_marks_english_names(
     assert '<html lang="es">' in html
     assert "<h1>Cooperaciones bilaterales</h1>" in html
     assert "trabajo infantil" in html  # the topic's skos:prefLabel@es
-    assert '<span lang="en">Guatemala</span>' in html  # no Spanish label in the graph
     assert 'href="/es/browse/cooperations' in html
+    # a Ministry's name has no Spanish in any source or reference table: shown in English,
+    # marked as such
+    ministries = client.get("/es/browse/organizations?type=Ministry&size=50").get_data(
+        as_text=True)
+    assert re.search(r'<a href="[^"]*/id/ministry/PER" lang="en">Ministry of Labor of Peru</a>',
+                     ministries)
 
 
 # ---- item 8: bad parameters are normal input ---------------------------------------
