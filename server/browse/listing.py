@@ -28,6 +28,7 @@ from server.browse import listqueries
 from server.browse.kinds import YEAR, Facet, Kind
 from server.browse.listargs import BrowseError, ListRequest
 from server.ld import datasource, labels
+from server.ld.search import fold
 from server.ld.urls import base, href
 
 MAX_ITEMS = 5_000
@@ -134,7 +135,7 @@ def value_view(facet: Facet, term: Any, index: labels.LabelIndex,
 
 
 def _sorted(kind: Kind, rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
-    by_label = sorted(rows, key=lambda r: (r["label"].casefold(), r["iri"]))
+    by_label = sorted(rows, key=lambda r: (fold(r["label"]), r["iri"]))
     if sort.lstrip("-") == "date":
         # undated resources last in both directions
         dated = [r for r in by_label if r["date"]]
@@ -168,7 +169,7 @@ def page(kind: Kind, asked: ListRequest) -> dict[str, Any]:
         row["columns"] = {
             f.name: sorted((value_view(f, table.terms[f.name][key], index, langs)
                             for key in table.values.get(row["iri"], {}).get(f.name, ())),
-                           key=lambda v: v["label"].casefold())
+                           key=lambda v: fold(v["label"]))
             for f in kind.facets}
     counted = table.counts([r["iri"] for r in rows])
     return {"rows": shown, "total": len(rows), "capped": capped,
@@ -188,7 +189,7 @@ def _facet_views(kind: Kind, table: FacetTable, counted: dict[str, dict[str, int
             view = value_view(facet, table.terms[facet.name][key], index, langs)
             view.update(count=count, selected=asked.filters.get(facet.name) == key)
             values.append(view)
-        values.sort(key=lambda v: (not v["selected"], -v["count"], v["label"].casefold()))
+        values.sort(key=lambda v: (not v["selected"], -v["count"], fold(v["label"])))
         shown = values[:SHOWN]
         if facet.space == YEAR:
             shown.sort(key=lambda v: v["key"])
