@@ -25,6 +25,7 @@ MAX_SIZE = 200
 RESERVED = ("page", "size", "sort", "format")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~/-]{0,119}")
 _YEAR = re.compile(r"[0-9]{4}")
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class BrowseError(Exception):
@@ -69,7 +70,7 @@ def _number(args: MultiDict[str, str], name: str, default: int, most: int) -> in
     text = args.get(name)
     if text is None:
         return default
-    if not text.isdigit() or len(text) > 9:
+    if not _NUMBER.fullmatch(text):  # ASCII digits only: "²".isdigit() is True
         raise BrowseError(400, _("The %(name)s parameter must be a whole number from 1 "
                                  "to %(most)s, not “%(value)s”.",
                                  name=name, most=most, value=text[:40]))
