@@ -58,7 +58,7 @@ def bundled_app(paths: ProjectPaths, dataset_path: Path,
 
 def test_the_query_page_reads_the_bundle(bundled_app: tuple[Flask, Path]) -> None:
     app, _bundle = bundled_app
-    page = app.test_client().get("/").get_data(as_text=True)
+    page = app.test_client().get("/query").get_data(as_text=True)
     assert "Asked only by the bundle under test" in page
     assert not (ROOT / "queries" / "examples" / "zz-bundle-only.rq").exists()
 

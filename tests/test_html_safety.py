@@ -24,7 +24,7 @@ SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 UNSAFE = ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,hello",
           "vbscript:msgbox(1)", "file:///etc/passwd"]
 #: Every route that answers HTML, with what it needs.
-HTML_PAGES = ["/", "/validate", "/-/settings?format=html", "/search?q=labor", "/ontology",
+HTML_PAGES = ["/", "/query", "/validate", "/-/settings?format=html", "/search?q=labor", "/ontology",
               "/dataset", "/downloads", "/timeline", "/map", "/id/country/COL",
               "/sparql?format=html&query=ASK%20%7B%7D", "/id/no-such-thing"]
 

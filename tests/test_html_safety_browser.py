@@ -44,7 +44,7 @@ def test_every_page_loads_under_the_policy(server: LiveServer, browser: tuple) -
 
 def test_yasgui_runs_a_query_under_the_policy(server: LiveServer, browser: tuple) -> None:
     page, errors, blocked = browser
-    page.goto(server.base + "/")
+    page.goto(server.base + "/query")
     page.wait_for_selector(".yasqe .CodeMirror:visible", timeout=20000)
     page.locator(".yasqe_queryButton").click()
     page.wait_for_selector(".yasr .dataTable tbody tr", timeout=20000)
@@ -68,7 +68,7 @@ def test_the_validation_form_works_under_the_policy(server: LiveServer,
     entry = (ROOT / "tests" / "fixtures" / "entries" / "valid-cooperation.ttl").read_text()
     page.goto(server.base + "/validate")
     page.fill("textarea[name=data]", entry)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     assert "conforms" in page.content().lower()
     assert _violations(page) == [] and errors == [] and blocked == []

@@ -33,7 +33,7 @@ def test_query_runs(server: LiveServer, path: Path) -> None:
 
 
 def test_every_query_is_a_tab(server: LiveServer) -> None:
-    page = requests.get(server.base + "/", timeout=30).text
+    page = requests.get(server.base + "/query", timeout=30).text
     marker = '<script id="iacml-tabs" type="application/json">'
     start = page.index(marker) + len(marker)
     tabs = json.loads(page[start:page.index("</script>", start)])

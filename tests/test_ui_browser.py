@@ -58,7 +58,7 @@ def test_yasgui_runs_an_example_query(server: LiveServer) -> None:
         page.route("**/*", guard)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(server.base + "/")
+        page.goto(server.base + "/query")
         page.wait_for_selector(".yasqe .CodeMirror:visible", timeout=20000)
         tabs = page.locator(".tabsList .tab")
         assert tabs.count() >= 1
@@ -74,11 +74,17 @@ def test_yasgui_runs_an_example_query(server: LiveServer) -> None:
         query = page.evaluate("window.iacmlYasgui.getTab().getQuery()")
         page.locator(".yasqe_share:visible").click()
         link = page.locator(".yasqe_sharePopup input:visible").input_value()
-        assert link.startswith(server.base + "/") and "query=" in link
+        assert link.startswith(server.base + "/query#query=")
         shared = browser.new_page()
         shared.route("**/*", guard)
         shared.goto(link)
         shared.wait_for_selector(".yasqe .CodeMirror:visible", timeout=20000)
+        assert shared.evaluate("window.iacmlYasgui.getTab().getQuery()") == query
+        # a link shared when the editor was at / (issue 15 moved it to /query) still opens it
+        old = server.base + "/#" + link.split("#", 1)[1]
+        shared.goto(old)
+        shared.wait_for_selector(".yasqe .CodeMirror:visible", timeout=20000)
+        assert urlparse(shared.url).path == "/query"
         assert shared.evaluate("window.iacmlYasgui.getTab().getQuery()") == query
         browser.close()
     assert errors == []

@@ -272,7 +272,7 @@ def service_description(format_param: str | None) -> BaseResponse:
     except formats.NotAcceptable as exc:
         return error(406, str(exc))
     if fmt == "html":
-        return redirect(url_for("ui.index"), code=303)
+        return redirect(url_for("ui.query"), code=303)
     counts, total = _counts()
     triples = servicedesc.describe(request.base_url, counts, total,
                                    bool(current_app.config["IACML_SERVICE_ALLOWLIST"]))

@@ -1,15 +1,16 @@
-"""The query page at /: YASGUI with the examples and competency queries as tabs."""
+"""The landing page at /, the query editor at /query, and the safety of every HTML answer.
+
+The editor lived at / until issue 15: links shared from it are sent on to ``/query``
+with their parameters unchanged, here when they are in the query string (``/?query=...``),
+by static/home.js when in the fragment (``/#query=...``, YASGUI's share button).
+"""
 
 from __future__ import annotations
 
-import json
-import re
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers.response import Response as BaseResponse
 
-from flask import Blueprint, current_app, render_template, url_for
-from markupsafe import Markup
-
-from server.query.results import PREFIXES
-from server.settings import PROJECT_ROOT, dataset_path
+from server.ui import editor
 from server.ui.htmlsafety import safe_headers, safe_href
 
 bp = Blueprint("ui", __name__)
@@ -17,87 +18,18 @@ bp = Blueprint("ui", __name__)
 # templates, CSP and the other safety headers on every response.
 bp.add_app_template_filter(safe_href, "safe_href")
 bp.after_app_request(safe_headers)
+bp.add_url_rule("/query", "query", editor.page)
 
-VENDOR = PROJECT_ROOT / "server" / "static" / "vendor" / "yasgui"
-
-
-def prefix_block() -> str:
-    """PREFIX declarations of the project's namespaces (the default query's head)."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
-def default_query() -> str:
-    """The query a new tab starts with."""
-    return (prefix_block() + "\nSELECT ?class (COUNT(?s) AS ?n) WHERE {\n  ?s a ?class .\n}"
-            "\nGROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 20\n")
-
-
-def with_prefixes(text: str) -> str:
-    """``text`` with PREFIX lines added (after its leading comments) for every project
-    prefix it uses without declaring, so that the editor shows no false errors."""
-    missing = [f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
-               if re.search(rf"(?<![\w\-:]){name}:", text)
-               and not re.search(rf"PREFIX\s+{name}:", text, re.IGNORECASE)]
-    if not missing:
-        return text
-    lines = text.splitlines(keepends=True)
-    head = 0
-    while head < len(lines) and lines[head].lstrip().startswith("#"):
-        head += 1
-    return "".join(lines[:head] + missing + lines[head:])
-
-
-def _title(text: str, fallback: str) -> str:
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith("#"):
-            break
-        title = line.lstrip("#").strip()
-        if title.lower().startswith("title:"):
-            title = title[6:].strip()
-        if title:
-            return title
-    return fallback
-
-
-def tabs() -> list[dict[str, str]]:
-    """Example queries, then competency queries, as YASGUI tab configs."""
-    queries = dataset_path(current_app.config["IACML_BUNDLE_DIR"]) / "queries"
-    out = []
-    for path in sorted((queries / "examples").glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        out.append({"name": _title(text, path.stem), "query": with_prefixes(text),
-                    "file": path.name})
-    for path in sorted((queries / "competency").glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        name = path.stem
-        meta = path.with_suffix(".json")
-        if meta.exists():
-            try:
-                question = json.loads(meta.read_text(encoding="utf-8")).get("question")
-            except ValueError:
-                question = None
-            if question:
-                name = f"{path.stem}: {question}"
-        out.append({"name": name if len(name) <= 60 else name[:57] + "...",
-                    "query": with_prefixes(text),
-                    "file": path.name})
-    return out
+# The parameters YASGUI writes into a share link (and reads back from one).
+EDITOR_PARAMETERS = frozenset((
+    "query", "endpoint", "requestMethod", "tabTitle", "headers", "contentTypeConstruct",
+    "contentTypeSelect", "namedGraph", "defaultGraph", "outputFormat", "outputSettings"))
 
 
 @bp.route("/")
-def index() -> str:
-    """The YASGUI page (a plain form when the vendor files are not installed)."""
-    config = current_app.config
-    from server.ld import releaseindex, schemaorg
-    from server.ld.datasource import QueryFailed
-    try:  # the citation and the schema.org markup of the shown data (issue 17)
-        cite, markup = releaseindex.shown(), schemaorg.script()
-    except QueryFailed:  # a remote backend that is down: the editor still loads
-        cite, markup = None, Markup("")
-    return render_template(
-        "index.html", cite=cite, schema_org=markup,
-        yasgui=(VENDOR / "yasgui.min.js").exists(), tabs=tabs(),
-        default_query=default_query(), endpoint=url_for("sparql.sparql", _external=True),
-        endpoint_path=url_for("sparql.sparql"), timeout=config["IACML_QUERY_TIMEOUT"],
-        row_cap=config["IACML_ROW_CAP"])
+def index() -> str | BaseResponse:
+    """The landing page; an old share link of the editor goes on to /query."""
+    if EDITOR_PARAMETERS.intersection(request.args):
+        query_string = request.query_string.decode("latin-1")
+        return redirect(url_for("ui.query") + "?" + query_string, code=301)
+    return render_template("home.html")
