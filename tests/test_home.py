@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 
 
@@ -26,3 +28,43 @@ def test_old_editor_share_links_go_to_query(client: FlaskClient) -> None:
     # any one editor parameter is enough; an unrelated one leaves the landing page
     assert client.get("/?outputFormat=table").headers["Location"] == "/query?outputFormat=table"
     assert client.get("/?utm_source=mail").status_code == 200
+
+
+def _figure(html: str, label: str) -> int:
+    """The number shown beside ``label`` in the landing page's figures."""
+    found = re.search(r'<span class="figure">([\d,.\s]+)</span>\s*' + re.escape(label) + "<", html)
+    assert found, label
+    return int(re.sub(r"\D", "", found.group(1)))
+
+
+def test_the_landing_page_says_what_the_sources_say(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    # 003's Annex 1 lists 25 bilateral cooperation lines; the reports name five Working
+    # Groups: WG2 of the XVII IACML (001), WG1 and WG2 of the XX (000, 002, 003), WG1
+    # and WG2 established by the Plan of Action of Buenos Aires of the XXI (004)
+    assert _figure(html, "Bilateral cooperations") == 25
+    assert _figure(html, "Working Groups") == 5
+    # the five reports transcribed, one per source text, each linking to its page
+    reports = html[html.index("The reports transcribed"):]
+    reports = reports[:reports.index("</ul>")]
+    assert len(re.findall(r'<li><a href="/id/report/', reports)) == 5
+    assert "Report of the General Secretariat of the OAS to the XXI IACML" in reports
+    # 003's introduction: the IACML's main tools and who leads the process
+    assert "Inter-American Network for Labor Administration</span> (RIAL)" not in html
+    assert "the Inter-American Network for Labor Administration (RIAL)" in html
+    assert "led by a troika" in html
+    # a search box, and the way to the editor, map, timeline and downloads
+    assert 'role="search"' in html
+    for path in ("/query", "/map", "/timeline", "/download/"):
+        assert f'href="{path}"' in html, path
+
+
+def test_the_spanish_landing_page_keeps_untranslated_names_as_printed(
+        client: FlaskClient) -> None:
+    html = client.get("/es/").get_data(as_text=True)
+    assert '<html lang="es">' in html
+    assert "Los datos en cifras" in html
+    # no source or reference table gives the Conference's name in Spanish: shown as
+    # printed, marked English
+    assert '<span lang="en">Inter-American Conference of Ministers of Labor</span>' in html
+    assert _figure(html, "Cooperaciones bilaterales") == 25

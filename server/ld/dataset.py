@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 
 from iacml import void
 from server.formats import by_suffix, content_type
-from server.ld import datasource, dumpcache, labels, releaseindex, schemaorg
+from server.ld import datasource, dumpcache, labels, releaseindex, schemaorg, voidsummary
 from server.ld.datasource import QueryFailed
 from server.ld.rdfout import negotiated, serialise
 from server.ld.urls import base
@@ -97,3 +97,21 @@ def dataset(suffix: str | None = None) -> Response:
         return Response("unknown format suffix\n", status=404,
                         content_type="text/plain; charset=utf-8")
     return _answer(fmt)
+
+
+def summary() -> voidsummary.Summary:
+    """The description of the served data as counts, graphs, licence and publisher."""
+    return voidsummary.summarise(description(), base() + "dataset")
+
+
+def source_reports() -> dict[str, str]:
+    """Named graph of each source text -> the report transcribed into it (cached per
+    data version)."""
+    version = datasource.data_version()
+    cache: dict[str, dict[str, str]] = current_app.extensions.setdefault(
+        "iacml.ld.source_reports", {})
+    with _lock:
+        if version not in cache:
+            cache.clear()
+            cache[version] = voidsummary.source_reports(datasource.select, base())
+        return cache[version]

@@ -103,3 +103,12 @@ def script() -> Markup:
     so that no text in the data can close the element."""
     text = json.dumps(dataset_markup(), ensure_ascii=False, indent=1).replace("<", "\\u003c")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
+
+
+def shown_dataset() -> tuple[citation.Citation | None, Markup]:
+    """The citation and the schema.org markup of the shown data for a page that also
+    loads without them (the landing page, the query page) when the backend is down."""
+    try:
+        return releaseindex.shown(), script()
+    except datasource.QueryFailed:  # a remote backend that is down
+        return None, Markup("")

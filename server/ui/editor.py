@@ -6,7 +6,6 @@ import json
 import re
 
 from flask import current_app, render_template, url_for
-from markupsafe import Markup
 
 from server.query.results import PREFIXES
 from server.settings import PROJECT_ROOT, dataset_path
@@ -81,12 +80,9 @@ def tabs() -> list[dict[str, str]]:
 def page() -> str:
     """The YASGUI page (a plain form when the vendor files are not installed)."""
     config = current_app.config
-    from server.ld import releaseindex, schemaorg
-    from server.ld.datasource import QueryFailed
-    try:  # the citation and the schema.org markup of the shown data (issue 17)
-        cite, markup = releaseindex.shown(), schemaorg.script()
-    except QueryFailed:  # a remote backend that is down: the editor still loads
-        cite, markup = None, Markup("")
+    from server.ld import schemaorg
+
+    cite, markup = schemaorg.shown_dataset()  # the citation and schema.org markup (issue 17)
     return render_template(
         "query.html", cite=cite, schema_org=markup,
         yasgui=(VENDOR / "yasgui.min.js").exists(), tabs=tabs(),

@@ -7,10 +7,10 @@ by static/home.js when in the fragment (``/#query=...``, YASGUI's share button).
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from server.ui import editor
+from server.ui import editor, landing
 from server.ui.htmlsafety import safe_headers, safe_href
 
 bp = Blueprint("ui", __name__)
@@ -32,4 +32,4 @@ def index() -> str | BaseResponse:
     if EDITOR_PARAMETERS.intersection(request.args):
         query_string = request.query_string.decode("latin-1")
         return redirect(url_for("ui.query") + "?" + query_string, code=301)
-    return render_template("home.html")
+    return landing.page()
