@@ -68,3 +68,11 @@ def test_the_spanish_landing_page_keeps_untranslated_names_as_printed(
     # printed, marked English
     assert '<span lang="en">Inter-American Conference of Ministers of Labor</span>' in html
     assert _figure(html, "Cooperaciones bilaterales") == 25
+
+
+def test_every_list_the_landing_page_offers_is_served(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    lists = set(re.findall(r'href="(/browse/[^"]*)"', html))
+    assert len(lists) >= 7  # conferences, working groups, countries, ministries, ...
+    for href in lists:
+        assert client.get(href.replace("&amp;", "&")).status_code == 200, href
