@@ -1,4 +1,6 @@
-"""The landing page at / and the query editor's move to /query (issue 15 item 1)."""
+"""The site's shell (issue 15): the landing page at / and the query editor's move to
+/query (item 1), the readable /dataset (item 6), the error pages (item 9). One app for
+the module: each adds its start-up time to the suite."""
 
 from __future__ import annotations
 
@@ -76,3 +78,42 @@ def test_every_list_the_landing_page_offers_is_served(client: FlaskClient) -> No
     assert len(lists) >= 7  # conferences, working groups, countries, ministries, ...
     for href in lists:
         assert client.get(href.replace("&amp;", "&")).status_code == 200, href
+
+
+def _table_rows(html: str, heading_id: str) -> list[str]:
+    """The rows of the table after the heading ``heading_id``, as text."""
+    part = html[html.index(f'id="{heading_id}"'):]
+    part = part[:part.index("</table>")]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in part.split("<tr>")[2:]]
+
+
+def test_the_dataset_page_reads_as_a_summary(client: FlaskClient) -> None:
+    html = client.get("/dataset", headers={"Accept": "text/html"}).get_data(as_text=True)
+    classes = _table_rows(html, "classes")
+    # 003's Annex 1: 25 bilateral cooperation lines; a list to browse them
+    row = next(r for r in classes if r.startswith("Bilateral cooperation iacml:"))
+    assert row.split()[-2:] == ["25", "browse"]
+    assert 'href="/browse/cooperations"' in html
+    graphs = _table_rows(html, "graphs")
+    # one graph per source text, each naming the report transcribed into it
+    sources = [r for r in graphs if r.startswith("source/")]
+    assert len(sources) == 5
+    assert any(r.startswith("source/003") and
+               "Report of the General Secretariat of the OAS to the XXI IACML" in r
+               for r in sources)
+    # the licence and the publisher by name (CITATION.cff: CC-BY-4.0), not "4.0"
+    assert "Creative Commons Attribution 4.0 International (CC BY 4.0)</a>" in html
+    assert "IACML open knowledge graph project" in html
+    # the full description stays, collapsed; its sections link within the page
+    assert '<details class="all-statements">' in html
+    assert 'href="/dataset#class-0"' in html.split('<details class="all-statements">')[1]
+    # the machine twin is unchanged: Turtle by negotiation
+    turtle = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle" and b"void:classPartition" in turtle.data
+
+
+def test_the_spanish_dataset_page(client: FlaskClient) -> None:
+    html = client.get("/es/dataset", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<html lang="es">' in html and "Grafos con nombre" in html
+    assert "Grafo de conocimiento abierto" in html  # the description's Spanish title

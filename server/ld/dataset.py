@@ -12,11 +12,17 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 
 from iacml import void
 from server.formats import by_suffix, content_type
-from server.ld import datasource, dumpcache, labels, releaseindex, schemaorg, voidsummary
+from server.ld import (
+    datasetpage,
+    datasource,
+    dumpcache,
+    releaseindex,
+    schemaorg,
+    voidsummary,
+)
 from server.ld.datasource import QueryFailed
 from server.ld.rdfout import negotiated, serialise
 from server.ld.urls import base
-from server.ld.views import term_view
 from server.settings import dataset_path
 
 bp = Blueprint("ld_void", __name__)
@@ -68,17 +74,10 @@ def _answer(fmt: str | None) -> Response:
     if fmt != "html":
         return Response(serialise(triples, None, fmt), headers=headers,
                         content_type=content_type("graph", fmt))
-    index = labels.index()
-    langs = labels.preferred_languages()
-    rows: dict[str, list[tuple[str, dict[str, object]]]] = {}
-    for t in triples:
-        subject = t.subject
-        if isinstance(subject, ox.Triple):  # VoID describes no statement
-            continue
-        rows.setdefault(subject.value, []).append(
-            (t.predicate.value, term_view(t.object, index, langs)))
-    html = render_template("ld/void.html", rows=rows, dataset=base() + "dataset",
-                           cite=releaseindex.shown(), schema_org=schemaorg.script())
+    page = datasetpage.model(triples, voidsummary.summarise(triples, base() + "dataset"),
+                             source_reports())
+    html = render_template("ld/void.html", dataset=base() + "dataset",
+                           cite=releaseindex.shown(), schema_org=schemaorg.script(), **page)
     return Response(html, headers=headers, content_type="text/html; charset=utf-8")
 
 
@@ -97,11 +96,6 @@ def dataset(suffix: str | None = None) -> Response:
         return Response("unknown format suffix\n", status=404,
                         content_type="text/plain; charset=utf-8")
     return _answer(fmt)
-
-
-def summary() -> voidsummary.Summary:
-    """The description of the served data as counts, graphs, licence and publisher."""
-    return voidsummary.summarise(description(), base() + "dataset")
 
 
 def source_reports() -> dict[str, str]:

@@ -69,8 +69,8 @@ def local_href(iri: str) -> str | None:
         return "/ontology" + rest[len("ontology"):]
     if rest.startswith("graph/"):
         return "/" + quote(rest, safe="/-_.~")
-    if rest.startswith("dataset"):
-        return "/dataset"
+    if rest.startswith("dataset"):  # its parts are sections of the page: dataset#class-3
+        return "/" + quote(rest, safe="#-_.~")
     return None
 
 
