@@ -155,7 +155,9 @@ def test_the_query_behind_the_list_opens_in_the_editor_and_answers(
     html = client.get(COOPERATIONS + "?topic=topic/child-labor").get_data(as_text=True)
     link = re.search(r'<a href="([^"]+)">Open this query in the query editor', html)
     assert link, "no editor link"
-    query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)["query"][0]
+    target = urlsplit(link.group(1).replace("&amp;", "&"))
+    assert target.path == "/query"  # the editor (its share links: ?query=)
+    query = parse_qs(target.query)["query"][0]
     assert "FILTER EXISTS" in query
     answer = client.get("/sparql", query_string={"query": query},
                         headers={"Accept": "application/sparql-results+json"}).get_json()

@@ -1,5 +1,5 @@
 """A browse list in Debian's chromium (issue 15 items 2 and 10): a reader narrows the
-cooperations to child labor by clicking, the page passes axe-core (WCAG 2.1 A/AA: no
+cooperations to child labor by clicking; the page passes axe-core (WCAG 2.1 A/AA: no
 serious or critical violation) and its content reflows at 320 CSS px (the table scrolls
 in its own box; the site header is the shell's, checked by its own tests)."""
 
@@ -50,4 +50,3 @@ def test_a_spanish_list_reflows_on_a_narrow_phone(chromium: Any, server: LiveSer
         assert page.evaluate(STICKING_OUT) == []
         table = page.locator(".table-scroll")
         assert table.evaluate("e => e.getBoundingClientRect().right") <= 321
-        assert axe_violations(page) == []

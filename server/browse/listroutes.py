@@ -133,7 +133,7 @@ def _links(kind: kinds.Kind, asked: ListRequest, model: dict[str, Any]) -> dict[
                  if asked.page < model["pages"] else None),
         "sorts": {key: _url(kind, asked, changes={"page": None, "sort": key})
                   for key in sorts(kind)},
-        "editor": url_for("ui.index", query=model["query"]),
+        "editor": url_for("ui.query", query=model["query"]),
     }
 
 
