@@ -88,6 +88,10 @@ def test_cooperation_facets_equal_the_annex_of_003(client: FlaskClient) -> None:
     assert (countries["country/ARG"], countries["country/PER"],
             countries["country/PAN"]) == (7, 5, 5)
     assert _facet(data, "source") == {"source/003": 25}
+    # 003 is the report to the "TWENTY-FIRST INTER-AMERICAN CONFERENCE OF MINISTERS OF
+    # LABOR (IACML)": the facet names the report, not the file
+    source = next(f for f in data["facets"] if f["name"] == "source")["values"][0]
+    assert "XXI IACML" in source["label"], source
 
 
 def test_filters_combine(client: FlaskClient) -> None:

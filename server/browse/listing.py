@@ -27,7 +27,8 @@ from flask_babel import gettext as _
 from server.browse import listqueries
 from server.browse.kinds import YEAR, Facet, Kind
 from server.browse.listargs import BrowseError, ListRequest
-from server.ld import datasource, labels
+from server.browse.naming import Names, key_of
+from server.ld import datasource
 from server.ld.search import fold
 from server.ld.urls import base, href
 
@@ -36,17 +37,6 @@ MAX_TABLE = 50_000
 SHOWN = 30
 
 _lock = threading.Lock()
-
-
-def key_of(facet: Facet, term: ox.NamedNode | ox.Literal) -> str:
-    """The URL key of a facet value: the year, the path under ``id/``, the local name."""
-    if facet.space == YEAR or isinstance(term, ox.Literal):
-        return term.value
-    value = term.value
-    for root in (base() + "id/", base() + "ontology#"):
-        if value.startswith(root):
-            return value[len(root):]
-    return value
 
 
 Term = ox.NamedNode | ox.Literal
@@ -117,23 +107,6 @@ def _unknown(kind: Kind, facet: Facet, key: str) -> str:
              facet=str(facet.label)))
 
 
-def _label(index: labels.LabelIndex, iri: str, langs: tuple[str, ...]) -> dict[str, str]:
-    """A label and the language it is in (to mark an English name on a Spanish page)."""
-    text = index.label(iri, langs)
-    lang = next((lg for _p, t, lg in index.labels.get(iri, []) if t == text), "")
-    return {"label": text, "lang": lang.split("-")[0]}
-
-
-def value_view(facet: Facet, term: Any, index: labels.LabelIndex,
-               langs: tuple[str, ...]) -> dict[str, Any]:
-    """A facet value as pages and JSON show it."""
-    key = key_of(facet, term)
-    if isinstance(term, ox.Literal):
-        return {"key": key, "iri": None, "href": None, "label": term.value, "lang": ""}
-    shown = _label(index, term.value, langs)
-    return {"key": key, "iri": term.value, "href": href(term.value), **shown}
-
-
 def _sorted(kind: Kind, rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     by_label = sorted(rows, key=lambda r: (fold(r["label"]), r["iri"]))
     if sort.lstrip("-") == "date":
@@ -148,14 +121,13 @@ def _sorted(kind: Kind, rows: list[dict[str, Any]], sort: str) -> list[dict[str,
 def page(kind: Kind, asked: ListRequest) -> dict[str, Any]:
     """Everything one page of the list shows (raises BrowseError, QueryFailed)."""
     chosen = resolve(kind, asked)
-    index = labels.index()
-    langs = labels.preferred_languages()
+    names = Names.for_request()
     text = listqueries.rows(kind, chosen)
     found = datasource.select(text, MAX_ITEMS + 1)
     capped = len(found) > MAX_ITEMS
     rows = [{"iri": r["item"].value, "href": href(r["item"].value),
              "date": r["date"].value if "date" in r else "",
-             **_label(index, r["item"].value, langs)}
+             **names.of(r["item"].value)}
             for r in found[:MAX_ITEMS] if isinstance(r.get("item"), ox.NamedNode)]
     rows = _sorted(kind, rows, asked.sort)
     pages = max(1, math.ceil(len(rows) / asked.size))
@@ -167,26 +139,25 @@ def page(kind: Kind, asked: ListRequest) -> dict[str, Any]:
     table = facet_table(kind)
     for row in shown:
         row["columns"] = {
-            f.name: sorted((value_view(f, table.terms[f.name][key], index, langs)
+            f.name: sorted((names.value(f, table.terms[f.name][key])
                             for key in table.values.get(row["iri"], {}).get(f.name, ())),
                            key=lambda v: fold(v["label"]))
             for f in kind.facets}
     counted = table.counts([r["iri"] for r in rows])
     return {"rows": shown, "total": len(rows), "capped": capped,
             "pages": pages, "query": text,
-            "facets": _facet_views(kind, table, counted, asked, index, langs)}
+            "facets": _facet_views(kind, table, counted, asked, names)}
 
 
 def _facet_views(kind: Kind, table: FacetTable, counted: dict[str, dict[str, int]],
-                 asked: ListRequest, index: labels.LabelIndex,
-                 langs: tuple[str, ...]) -> list[dict[str, Any]]:
+                 asked: ListRequest, names: Names) -> list[dict[str, Any]]:
     """Each facet's values with their counts: the most frequent first (years in order),
     at most :data:`SHOWN`, the one chosen always among them."""
     views = []
     for facet in kind.facets:
         values = []
         for key, count in counted[facet.name].items():
-            view = value_view(facet, table.terms[facet.name][key], index, langs)
+            view = names.value(facet, table.terms[facet.name][key])
             view.update(count=count, selected=asked.filters.get(facet.name) == key)
             values.append(view)
         values.sort(key=lambda v: (not v["selected"], -v["count"], fold(v["label"])))
