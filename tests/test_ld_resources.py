@@ -18,6 +18,8 @@ import rdflib
 from flask.testing import FlaskClient
 from markupsafe import escape
 
+from tests.pagecheck import link_problems, title_problem
+
 ID = "https://w3id.org/iacml/id/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -49,7 +51,8 @@ def outgoing(store: ox.Store, iri: str) -> set[tuple[str, str]]:
 
 def test_every_resource_dereferences(client: FlaskClient, store: ox.Store) -> None:
     """All resources, in one loop: HTML, Turtle and JSON-LD answer 200; the Turtle and
-    JSON-LD parse and hold every outgoing statement the store has about the resource."""
+    JSON-LD parse and hold every outgoing statement the store has about the resource;
+    the HTML's <h1> is a human title and every project IRI in it links to its page."""
     iris = resources(store)
     assert len(iris) > 1000
     expected_all: dict[str, set[tuple[str, str]]] = {}
@@ -69,6 +72,10 @@ def test_every_resource_dereferences(client: FlaskClient, store: ox.Store) -> No
         page = client.get(path, headers={"Accept": "text/html"})
         if page.status_code != 200 or b"<h1" not in page.data:
             failures.append(f"{path} html {page.status_code}")
+        else:  # issue 15 item 3: a human <h1>, every project IRI linked to its page
+            text = page.get_data(as_text=True)
+            failures += [f"{path}: {p}" for p in
+                         [title_problem(iri, text), *link_problems(text)] if p]
         expected = expected_all.get(iri, set())
         for accept, rdf_format in (("text/turtle", ox.RdfFormat.TURTLE),
                                    ("application/ld+json", ox.RdfFormat.JSON_LD)):

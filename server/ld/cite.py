@@ -13,11 +13,12 @@ import json
 import re
 
 from flask import Blueprint, Response, abort
+from markupsafe import Markup, escape
 
 from iacml import citation
-from server.ld import datasource, labels, releaseindex
+from server.ld import datasource, releaseindex, titles
 from server.ld.datasource import QueryFailed
-from server.ld.urls import iri_of
+from server.ld.urls import href, iri_of
 
 bp = Blueprint("ld_cite", __name__)
 #: Characters an IRI reference may not hold (SPARQL's IRIREF): such a path names nothing.
@@ -32,9 +33,15 @@ FORMATS = {  # suffix -> (media type, renderer)
 
 
 @bp.app_template_global("citation_text")
-def citation_text(cited: citation.Citation) -> str:
-    """The citation as a sentence (for the box on the pages)."""
-    return citation.text(cited)
+def citation_text(cited: citation.Citation) -> Markup:
+    """The citation as a sentence (for the box on the pages), its IRI a link to the
+    page that answers it (the local page of a project IRI)."""
+    sentence = citation.text(cited)
+    if not sentence.endswith(cited.url):
+        return escape(sentence)
+    link = href(cited.url)
+    shown = Markup("<a href=\"{}\">{}</a>").format(link, cited.url) if link else cited.url
+    return escape(sentence[:-len(cited.url)]) + shown
 
 
 def cited(target: str) -> citation.Citation | None:
@@ -48,8 +55,7 @@ def cited(target: str) -> citation.Citation | None:
         iri = iri_of(target)
         if IRI_UNSAFE.search(iri) or not datasource.ask(f"ASK {{ <{iri}> ?p ?o }}"):
             return None
-        label = labels.index().label(iri, labels.preferred_languages())
-        return citation.resource(label, iri, releaseindex.shown())
+        return citation.resource(titles.namer().title(iri).text, iri, releaseindex.shown())
     return None
 
 

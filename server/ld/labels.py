@@ -56,8 +56,9 @@ class LabelIndex:
         elif isinstance(o, ox.Literal):
             self.labels[s].append((p, o.value, o.language or ""))
 
-    def label(self, iri: str, langs: tuple[str, ...] = LANGUAGES) -> str:
-        """The best label of ``iri`` in the preferred languages, or a readable fallback."""
+    def stated(self, iri: str, langs: tuple[str, ...] = LANGUAGES) -> tuple[str, str] | None:
+        """The best label the data states for ``iri`` and its language tag ("" for a plain
+        string), or None when it states none."""
         found = self.labels.get(iri, [])
         for prop in LABEL_PROPERTIES[:-1]:
             candidates = [(text, lang) for p, text, lang in found if p == prop]
@@ -66,8 +67,15 @@ class LabelIndex:
             for lang in (*langs, ""):
                 for text, text_lang in candidates:
                     if text_lang.lower().split("-")[0] == lang:
-                        return text
-            return candidates[0][0]
+                        return text, text_lang
+            return candidates[0]
+        return None
+
+    def label(self, iri: str, langs: tuple[str, ...] = LANGUAGES) -> str:
+        """The best label of ``iri`` in the preferred languages, or a readable fallback."""
+        stated = self.stated(iri, langs)
+        if stated is not None:
+            return stated[0]
         if iri in self.numbers:
             return f"{self.kind(iri, langs) or 'Part'} {self.numbers[iri]}"
         if iri in self.topics:

@@ -22,6 +22,7 @@ from server.ld import datasource, labels, releaseindex, retired
 from server.ld import describe as desc
 from server.ld.datasource import QueryFailed
 from server.ld.rdfout import negotiated, serialise
+from server.ld.titles import namer
 from server.ld.urls import iri_of
 from server.ld.views import page_model
 
@@ -98,7 +99,7 @@ def resource(key: str) -> Response:
             return Response(body, headers=headers, content_type=content_type("graph", fmt))
         index = labels.index()
         langs = labels.preferred_languages()
-        model = page_model(found, desc.passages(found), index, langs)
+        model = page_model(found, desc.passages(found), index, langs, namer())
     except QueryFailed as exc:
         return unavailable(exc)
     headers["Content-Language"] = langs[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from server.ui.htmlsafety import safe_href
 
@@ -58,11 +58,18 @@ def iri_of(path: str) -> str:
 
 
 def local_href(iri: str) -> str | None:
-    """Local URL of a project IRI (None for an IRI outside the base)."""
+    """Local URL of a project IRI (None for an IRI outside the base), in the page's
+    language (under the request's script root, which holds the ``/es`` prefix)."""
     root = base()
     if not iri.startswith(root):
         return None
-    rest = iri[len(root):]
+    path = _local_path(iri[len(root):])
+    if path is None:
+        return None
+    return (request.script_root if has_request_context() else "") + path
+
+
+def _local_path(rest: str) -> str | None:
     if rest.startswith("id/"):
         return "/" + quote(rest, safe="/:#-_.~")
     if rest.startswith("ontology"):

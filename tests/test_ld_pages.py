@@ -1,0 +1,210 @@
+"""Resource pages a person can read (issue 15 item 3).
+
+The titles and summaries below were written by hand from the source texts in
+data/sources/ (the passage each one rests on is quoted beside it), in the wording the
+pages use (docs/design.md, "Titles and summaries"): never copied from the server's
+output. The every-resource check of the <h1> and of the links runs in
+tests/test_ld_resources.py's loop, which renders every page anyway.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.ld import labels
+from server.ld.facts import facts
+from server.ld.titles import Namer
+from tests.pagecheck import ID, h1_text, link_problems, title_problem
+
+_SUMMARY = re.compile(r'<p class="summary">(.*?)</p>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+# path -> (title, summary), each from the passage quoted in the comment above it
+EXPECTED = {
+    # 003: 'Working Group 1: "Integrated public policies ..." - Chair: Minister of Labor of
+    # Ecuador. Vice Chairs: Ministers of Labor of Brazil and Chile.'
+    "cycle/20/wg/1/chair": (
+        "Chair of Working Group 1 of the XX IACML: Ministry of Labor of Ecuador",
+        "Held by Ministry of Labor of Ecuador (Cycle of the XX IACML), according to "
+        "Source text 003."),
+    "cycle/20/wg/1/vice-chair-BRA": (
+        "Vice-chair of Working Group 1 of the XX IACML: Ministry of Labor of Brazil",
+        "Held by Ministry of Labor of Brazil (Cycle of the XX IACML), according to "
+        "Source text 003."),
+    # 003: "the troika, currently comprised of the Ministries of Labor of Mexico, Barbados,
+    # and Argentina"
+    "cycle/20/troika/MEX": (
+        "Member of Troika of the XX IACML: Ministry of Labor of Mexico",
+        "Held by Ministry of Labor of Mexico (Cycle of the XX IACML), according to "
+        "Source text 003."),
+    # 003: "the Ministries of Labor of Barbados – Chair of the XX IACML –"
+    "conference/20/chair": (
+        "Chair of XX Inter-American Conference of Ministers of Labor: Ministry of Labor of "
+        "Barbados",
+        "Held by Ministry of Labor of Barbados (Cycle of the XX IACML), according to "
+        "Source text 003."),
+    # 000: "two meetings of Working Group 2, held on December 4, 2019 in Quito, Ecuador" ...
+    # "experts from the following international organizations: ... the World Bank"
+    "activity/20/wg2-meeting-quito/participation/world-bank": (
+        "Participant in Working Group meeting, Quito, 2019-12-04: World Bank",
+        "World Bank as Participant; the activity: Working Group meeting, 2019-12-04, Quito; "
+        "according to Source text 000."),
+    # 000: 'a RIAL Workshop on "Strategies to Improve Compliance with Labor Legislation" was
+    # held on December 6 and 7, 2018 in San José, Costa Rica' ... "co-organized by the OAS
+    # and the ILO"
+    "activity/20/compliance-workshop-san-jose/participation/ilo": (
+        "Co-organizer of Strategies to Improve Compliance with Labor Legislation: "
+        "International Labour Organization",
+        "International Labour Organization as Co-organizer; the activity: Workshop, "
+        "2018-12-06 – 2018-12-07, San José; according to Source text 000."),
+    # 003 (report of 13 September 2021): "achieving direct technical assistance among 30
+    # Ministries of Labor in the region" (of the RIAL's bilateral cooperation)
+    "cycle/20/figure/ministries-with-direct-assistance": (
+        "30 Ministries of Labor in the region among which direct technical assistance was "
+        "achieved",
+        "30 Ministries of Labor in the region among which direct technical assistance was "
+        "achieved (about Inter-American Network for Labor Administration, as of "
+        "2021-09-13), according to Source text 003."),
+    # 000 names Working Group 2 "Institutional strengthening to promote and protect
+    # workers' and employer's rights and foster cooperation"; 003 "... the rights and
+    # obligations of workers and employers and foster cooperation"
+    "discrepancy/wg2-title/claim-000": (
+        "Claim of Source text 000: Institutional strengthening to promote and protect "
+        "workers’ and employer’s rights and foster cooperation",
+        "Source text 000 says “Institutional strengthening to promote and protect workers’ "
+        "and employer’s rights and foster cooperation” (a claim of the discrepancy on the "
+        "title of Working Group 2 of the XX IACML)."),
+    # 000 and 003: Plan of Action of Bridgetown of December 2017; 002: "approved by the XX
+    # IACML in December of 2018"; 003 preferred (the Conference met in December 2017)
+    "discrepancy/bridgetown-poa-date": (
+        "Discrepancy on the date of document of Plan of Action of Bridgetown",
+        "Source text 000: “2017-12”; Source text 002: “2018-12”; Source text 003: "
+        "“2017-12” (preferred)."),
+    # 003, characters 2257-2292 of the file
+    "passage/003/2257-2292": (
+        "Passage of Source text 003, characters 2257–2292",
+        "“Chair: Minister of Labor of Ecuador”"),
+    "passage/003/2257-2292/position": (
+        "Position of the passage of Source text 003, characters 2257–2292",
+        "Characters 2257–2292 of Source text 003."),
+    # 003 annex: "Experts' visit from Argentina to Guatemala on Alternative Dispute
+    # Resolution, November 16 – 30, 2018" (an experts' visit: Argentina provided)
+    "cooperation/20/arg-gtm-alternative-dispute-resolution": (
+        "Cooperation on Alternative Dispute Resolution: Argentina to Guatemala",
+        "Experts' visit, Completed, 2018-11-16 – 2018-11-30, Guatemala; according to "
+        "Source text 003."),
+    # 003 annex: "Virtual cooperation between Honduras and Peru on Employment services,
+    # November 2 – December 17, 2020 (two sessions)": no direction stated
+    "cooperation/20/hnd-per-employment-services": (
+        "Cooperation on Employment services between Honduras and Peru",
+        "Virtual cooperation, Completed, 2020-11-02 – 2020-12-17; according to Source text "
+        "003."),
+    "country/ECU": ("Ecuador",
+                    "A country; its ministries in the data: Ministry of Labor of Ecuador."),
+    "ministry/ECU": ("Ministry of Labor of Ecuador", "A ministry of Ecuador."),
+    # 003: "the XX IACML held in Bridgetown, Barbados in December 2017"
+    "conference/20": (
+        "XX Inter-American Conference of Ministers of Labor",
+        "Conference, 2017-12, Bridgetown; according to Source text 000, Source text 002, "
+        "Source text 003."),
+    # 001: "Trinidad and Tobago for its commitment of an annual contribution of USD $10,000
+    # to the fund"
+    "fund/rial-voluntary-contributions-fund/contribution/TTO": (
+        "Contribution of Ministry of Labor of Trinidad and Tobago to RIAL Voluntary "
+        "Contributions Fund",
+        "USD 10,000 per year; according to Source text 001."),
+    # 003: "The IACML, in coordination with the Inter-American Committee on Education
+    # (CIE), has taken important steps to strengthen this intersectoral coordination"
+    # (between education and employment)
+    "process/iacml/partnership/cie": (
+        "Partnership of Inter-American Committee on Education and Inter-American Conference "
+        "of Ministers of Labor",
+        "On Integration of labor, education and training policies; according to Source "
+        "text 003."),
+    # 000, the second item of the Working Group's mandate: "Strengthening enforcement of
+    # labor legislation and regulations, and effective exercise of fundamental principles
+    # and rights at work;"
+    "report/wg2-2018-2021/list/mandate/2": (
+        "Item 2 of “Mandated topics of the Working Group” (Report of Working Group 2 of the "
+        "XX IACML, 2018-2021)",
+        "Strengthening enforcement of labor legislation and regulations, and effective "
+        "exercise of fundamental principles and rights at work"),
+    # 000, point 13 of section III: "13. Alternative conflict resolution, especially
+    # through mediation and conciliation, continues to contribute significantly ..."
+    "report/wg2-2018-2021/sec_III__point_13": (
+        "Consensus point 13 of Report of Working Group 2 of the XX IACML, 2018-2021",
+        "Alternative conflict resolution, especially through mediation and conciliation, "
+        "continues to contribute significantly to compliance with labor legislation, while "
+        "at the same time it helps to decongest the judicial system. It is recognized…"),
+    # 002: "two meetings of Working Group 1 that took place on December 3, 2019 in Quito,
+    # Ecuador"
+    "activity/20/wg1-meeting-quito": (
+        "Working Group meeting, Quito, 2019-12-03",
+        "Working Group meeting, 2019-12-03, Quito; according to Source text 002."),
+}
+
+
+def _summary(page: str) -> str | None:
+    found = _SUMMARY.findall(page)
+    return html.unescape(_TAG.sub("", found[0])).strip() if found else None
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED))
+def test_title_and_summary_written_from_the_sources(client: FlaskClient, path: str) -> None:
+    """The page's <h1> and summary equal the ones written by hand from the sources."""
+    page = client.get("/en/id/" + path, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    title, summary = EXPECTED[path]
+    assert h1_text(text) == title
+    assert _summary(text) == summary
+    assert not link_problems(text)
+
+
+def test_spanish_page_marks_english_names(client: FlaskClient) -> None:
+    """On a Spanish page the sentence is Spanish, a name the data has in Spanish is
+    Spanish (World Bank: "Banco Mundial" in the reference table), and one it has only in
+    English stays English, marked lang="en" (never translated by the server)."""
+    page = client.get("/es/id/activity/20/wg2-meeting-quito/participation/world-bank",
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert h1 is not None
+    assert h1.group(1) == ('Participante en <span lang="en">Working Group meeting</span>, '
+                           '<span lang="en">Quito</span>, 2019-12-04: Banco Mundial')
+    chair = client.get("/es/id/cycle/20/wg/1/chair",
+                       headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert ('<h1 id="label">Presidencia de <span lang="en">Working Group 1 of the XX IACML'
+            '</span>: <span lang="en">Ministry of Labor of Ecuador</span></h1>') in chair
+
+
+def test_every_title_in_spanish_is_human(app: Flask) -> None:
+    """Every resource's Spanish title (the English loop renders the pages): never its
+    IRI or path (one in-process call per resource, about a second in all)."""
+    with app.test_request_context("/", environ_base={"iacml.language": "es"}):
+        namer = Namer(facts(), labels.index(), labels.preferred_languages())
+        assert namer.langs[0] == "es"
+        iris = sorted(i for i in {*namer.facts.out, *namer.index.types} if i.startswith(ID))
+        assert len(iris) > 3000
+        problems = [p for iri in iris
+                    if (p := title_problem(iri, f"<h1>{namer.title(iri).text}</h1>"))]
+    assert not problems, problems[:10]
+
+
+def test_details_hold_the_statements(client: FlaskClient) -> None:
+    """Types, reified link statements and raw predicates are under a collapsed
+    "all statements"; a Ministry shows its kind once above it."""
+    html_page = {"Accept": "text/html"}
+    country = client.get("/en/id/country/ECU", headers=html_page).get_data(as_text=True)
+    top, _, details = country.partition('<details class="statements">')
+    assert details and "<details" not in top
+    assert "owl:Axiom" not in top and "owl:Axiom" in details  # the links' provenance
+    ministry = client.get("/en/id/ministry/ECU", headers=html_page).get_data(as_text=True)
+    top, _, details = ministry.partition('<details class="statements">')
+    assert top.count(">Ministry<") == 1 and ">Organization<" not in top
+    assert details.count(">Organization<") >= 2
+    assert "skos:prefLabel" in details and "skos:prefLabel" not in top
