@@ -31,8 +31,10 @@ LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", SCHEM
 
 _WANTED = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, RDF_TYPE, ELI_NUMBER,
                                       TOPIC_AS_PRINTED))
-LABELS_QUERY = ("SELECT DISTINCT ?s ?p ?l WHERE { VALUES ?p { " + _WANTED + " } "
-                "?s ?p ?l FILTER(isIRI(?s)) }")
+# How many graphs state each label: where sources print a resource's title differently,
+# the one most of them print comes first (then by text), the same on every start.
+LABELS_QUERY = ("SELECT ?s ?p ?l (COUNT(DISTINCT ?g) AS ?n) WHERE { VALUES ?p { " + _WANTED
+                + " } GRAPH ?g { ?s ?p ?l } FILTER(isIRI(?s)) } GROUP BY ?s ?p ?l")
 
 
 @dataclass
@@ -131,7 +133,9 @@ def index() -> LabelIndex:
     with _lock:
         if version not in cache:
             built = LabelIndex()
-            for row in datasource.select(LABELS_QUERY):
+            rows = datasource.select(LABELS_QUERY)
+            rows.sort(key=lambda row: (-int(row["n"].value), str(row["l"])))
+            for row in rows:
                 built.add(row["s"].value, row["p"].value, row["l"])
             cache.clear()
             cache[version] = built
