@@ -113,6 +113,8 @@ class RemoteBackend:
         else:
             body = self._remote(job, "application/sparql-results+json", time_limit)
             answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            return serialise(answer, job.formats, job.row_cap, again=lambda: (
+                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)))
         return serialise(answer, job.formats, job.row_cap)
 
     def counts(self, time_limit: float) -> CountsAnswer:

@@ -7,9 +7,11 @@ when a query passes the time limit: nothing it holds needs saving.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
@@ -150,7 +152,8 @@ def run_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
             return job.failed(400, VARIABLE_LIKE_IRI)
         if job.check_only:
             return QueryAnswer(kind=_kind(answer))
-        return serialise(answer, job.formats, job.row_cap)
+        return serialise(answer, job.formats, job.row_cap, again=lambda: store.query(
+            query, base_iri=job.base_iri, prefixes=prefixes, **dataset_options(job)))
     except SyntaxError as exc:
         return job.failed(400, f"SPARQL syntax error: {exc}")
     except RuntimeError as exc:  # evaluation refused: an unsupported function, ...
@@ -167,13 +170,23 @@ def _kind(answer: object) -> str:
     return "graph"
 
 
-def serialise(answer: object, formats: Mapping[str, str | None], cap: int) -> QueryAnswer:
-    """Serialise a query answer in the negotiated format of its kind, cut at ``cap``."""
+def serialise(answer: object, formats: Mapping[str, str | None], cap: int,
+              again: Callable[[], object] | None = None) -> QueryAnswer:
+    """Serialise a query answer in the negotiated format of its kind, cut at ``cap``.
+
+    With ``again`` (which gives the same answer anew), SELECT solutions in JSON are first
+    written by pyoxigraph (:func:`_native_json`); an answer too large for that is taken
+    again and written by the capped writer."""
     kind = _kind(answer)
     fmt = formats.get(kind)
     if fmt is None:
         return QueryAnswer(status=406, kind=kind,
                            message=f"no acceptable media type for {kind} results")
+    if fmt == "json" and again is not None and isinstance(answer, ox.QuerySolutions):
+        native = _native_json(answer, cap)
+        if native is not None:
+            return QueryAnswer(kind=kind, format=fmt, body=native[0], rows=native[1])
+        answer = again()  # too large for it, or over the cap: the capped writer below
     truncated, count = False, 1
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
@@ -188,6 +201,46 @@ def serialise(answer: object, formats: Mapping[str, str | None], cap: int) -> Qu
         body = results.write_graph(triples, fmt)  # type: ignore[arg-type]
         count = len(triples)
     return QueryAnswer(kind=kind, format=fmt, body=body, rows=count, truncated=truncated)
+
+
+#: Largest SELECT answer in SPARQL JSON written by pyoxigraph's own serialiser (see below).
+NATIVE_JSON_MAX_BYTES = 4 << 20
+
+
+class _Bounded(io.BytesIO):
+    """An output that refuses to grow past ``limit`` bytes (pyoxigraph writes 8 KiB at a
+    time, so a large answer stops early instead of being written whole)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + memoryview(data).nbytes > self.limit:
+            raise _TooLarge
+        return super().write(data)
+
+
+class _TooLarge(Exception):
+    """The answer is larger than the native writer's bound."""
+
+
+def _native_json(answer: ox.QuerySolutions, cap: int) -> tuple[bytes, int] | None:
+    """SELECT solutions in SPARQL JSON by pyoxigraph's writer, and their row count; None
+    when the answer is larger than NATIVE_JSON_MAX_BYTES or has more rows than ``cap``
+    (the answer is then consumed: the caller takes it again).
+
+    pyoxigraph writes the same bytes as :func:`server.query.results.write_solutions` (keys,
+    order, escapes: tests/test_native_json.py checks it) at a fraction of the cost per row
+    (a lookup by IRI: 0.39 -> 0.13 ms in process, most of the request's own work)."""
+    out = _Bounded(NATIVE_JSON_MAX_BYTES)
+    try:
+        answer.serialize(out, format=ox.QueryResultsFormat.JSON)
+    except _TooLarge:
+        return None
+    body = out.getvalue()
+    rows = len(json.loads(body)["results"]["bindings"])
+    return (body, rows) if rows <= cap else None
 
 
 def serve(conn: Connection, store: ox.Store) -> None:
