@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx java deploy-tools release
+.PHONY: serve test build clean setup lint browser wrk nginx java deploy-tools release virtuoso
 
 setup: $(STAMP) $(YASGUI)
 
@@ -50,6 +50,14 @@ nginx:
 	@test -x $(NGINX) || command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx) \
 	  || echo "warning: nginx could not be installed: set IACML_FRONT=none behind a proxy of your own"
 
+# Debian's Virtuoso (the engine behind DBpedia): the remote backend is tested against it
+# as well as `oxigraph serve` (tests/test_remote_virtuoso.py starts a private instance); only
+# the binaries (virtuoso-t, isql-vt): no system service is set up or started.
+VIRTUOSO := /usr/bin/virtuoso-t
+virtuoso:
+	@test -x $(VIRTUOSO) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource-7-bin) \
+	  || echo "warning: Virtuoso could not be installed: the remote-backend test against it will not run"
+
 # Debian's Java runtime for the OWL 2 DL tests: the OWL API profile checker, HermiT and
 # Pellet that owlready2 ships (tests/test_owl_dl.py; docs/design.md "OWL 2 DL").
 java:
@@ -76,7 +84,7 @@ build: $(STAMP)
 serve: $(DATASET) $(YASGUI) nginx
 	$(BIN)/iacml serve --host $(HOST) --port $(PORT)
 
-test: $(DATASET) $(YASGUI) browser wrk nginx java deploy-tools
+test: $(DATASET) $(YASGUI) browser wrk nginx java deploy-tools virtuoso
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage

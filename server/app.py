@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from iacml.namespaces import GRAPH
 from server import i18n, settings
 from server.ops.accesslog import BatchedStreamHandler
 from server.ops.admission import Admission
@@ -76,8 +77,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     network = zygote_args(app.config["IACML_WORKER_NETWORK"],
                           app.config["IACML_SERVICE_ALLOWLIST"])
     if app.config["IACML_BACKEND_URL"]:
-        backend: Backend = RemoteBackend(app.config["IACML_BACKEND_URL"],
-                                                              network)
+        backend: Backend = RemoteBackend(app.config["IACML_BACKEND_URL"], network,
+                                         app.config["IACML_BACKEND_DEFAULT_GRAPH"],
+                                         str(GRAPH))
     else:
         dataset = settings.dataset_path(app.config["IACML_DATASET"])
         backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"],

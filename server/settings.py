@@ -81,6 +81,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IACML_BACKEND_URL", "", str,
             "URL of a SPARQL 1.1 query endpoint to answer queries instead of the "
             "embedded store (empty: embedded pyoxigraph workers)."),
+    Setting("IACML_BACKEND_DEFAULT_GRAPH", "", str,
+            "With IACML_BACKEND_URL: the IRI of the graph holding the dataset's default graph "
+            "(the merge of its graphs) in a store whose own default graph is something else "
+            "(Virtuoso's is the union of every graph, its system graphs included). A query "
+            "naming no dataset of its own is then sent with it as default-graph-uri and the "
+            "store's graphs under https://w3id.org/iacml/graph/ as named-graph-uri. Empty: "
+            "the store's own default graph (Oxigraph loaded with the dump)."),
     Setting("IACML_TRUST_PROXY", False, lambda v: v if isinstance(v, bool) else _to_bool(str(v)),
             "Behind one trusted reverse proxy: take the client address (rate limit), "
             "scheme and host (sd:endpoint, links) from its X-Forwarded-* headers."),

@@ -47,6 +47,10 @@ class QueryAnswer(Answer):
     body: bytes = b""
     rows: int = 0
     truncated: bool = False
+    #: Of a check (``check_only``, the remote backend's): the variables the query binds to
+    #: a boolean expression, and whether it names its own dataset (server.workers.dialect).
+    boolean_variables: tuple[str, ...] = ()
+    names_dataset: bool = False
 
 
 @dataclass(kw_only=True)

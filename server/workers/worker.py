@@ -23,6 +23,7 @@ from iacml.entries import EntryParseError, entry_ntriples
 from iacml.journal import Replayer
 from server.query import querytext, results
 from server.untrusted import updates
+from server.workers import dialect
 from server.workers.jobs import (
     Answer,
     AnswerT,
@@ -150,8 +151,10 @@ def run_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
                 query, lambda text: ox.Store().query(text, base_iri=job.base_iri,
                                                      prefixes=results.PREFIXES)):
             return job.failed(400, VARIABLE_LIKE_IRI)
-        if job.check_only:
-            return QueryAnswer(kind=_kind(answer))
+        if job.check_only:  # what the remote backend needs to know of the query
+            booleans, names_dataset = dialect.query_facts(query, results.PREFIXES)
+            return QueryAnswer(kind=_kind(answer), boolean_variables=booleans,
+                               names_dataset=names_dataset)
         return serialise(answer, job.formats, job.row_cap, again=lambda: store.query(
             query, base_iri=job.base_iri, prefixes=prefixes, **dataset_options(job)))
     except SyntaxError as exc:
