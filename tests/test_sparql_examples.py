@@ -32,11 +32,16 @@ def test_query_runs(server: LiveServer, path: Path) -> None:
     assert "X-IACML-Truncated" not in resp.headers
 
 
-def test_every_query_is_a_tab(server: LiveServer) -> None:
+def test_every_query_is_in_the_side_list(server: LiveServer) -> None:
+    """The editor's side list holds every example and competency query, grouped."""
     page = requests.get(server.base + "/query", timeout=30).text
-    marker = '<script id="iacml-tabs" type="application/json">'
+    marker = '<script id="iacml-queries" type="application/json">'
     start = page.index(marker) + len(marker)
-    tabs = json.loads(page[start:page.index("</script>", start)])
-    assert [tab["file"] for tab in tabs] == [p.name for p in QUERIES]
-    assert tabs[0]["name"] == "Named graphs and their sizes"
-    assert all(tab["query"] for tab in tabs)
+    groups = json.loads(page[start:page.index("</script>", start)])
+    items = [item for group in groups for item in group["items"]]
+    assert [item["file"] for item in items] == [p.name for p in QUERIES]
+    assert [len(group["items"]) for group in groups] == [
+        len(list((ROOT / "queries" / kind).glob("*.rq"))) for kind in ("examples", "competency")]
+    assert items[0]["name"] == "Named graphs and their sizes"
+    assert all(item["query"] for item in items)
+    assert all(f'data-query-id="{item["id"]}"' in page for item in items)

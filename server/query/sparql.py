@@ -10,9 +10,10 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from server import formats
-from server.query import querytext, servicedesc
+from server.query import cells, querytext, servicedesc
 from server.query.protocol import UPDATE_REFUSED, ProtocolError, parse
 from server.query.resultcache import answer_key
+from server.query.results import term_json
 from server.untrusted import Limits, Refused, parse_untrusted
 from server.workers.backend import current_backend
 from server.workers.jobs import QueryAnswer, QueryJob
@@ -229,7 +230,7 @@ def _answer(answer: QueryAnswer, query: str, etag: str | None = None,
 
 def _html(kind: str, answer: QueryAnswer, query: str, cap: int) -> str:
     variables: list[str] = []
-    rows: list[list[dict[str, str] | None]] = []
+    rows: list[list[dict[str, object] | None]] = []
     boolean = None
     if kind == "solutions":
         data = json.loads(answer.body)
@@ -240,10 +241,11 @@ def _html(kind: str, answer: QueryAnswer, query: str, cap: int) -> str:
     else:
         variables = ["subject", "predicate", "object"]
         for triple in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
-            rows.append([{"value": str(t)} for t in (triple.subject, triple.predicate,
-                                                      triple.object)])
-    return render_template("results.html", query=query, variables=variables, rows=rows,
-                           boolean=boolean, truncated=answer.truncated, cap=cap)
+            rows.append([term_json(t) for t in (triple.subject, triple.predicate,
+                                                triple.object)])
+    return render_template("results.html", query=query, variables=variables,
+                           rows=cells.table(rows), boolean=boolean,
+                           truncated=answer.truncated, cap=cap)
 
 
 def _counts() -> tuple[dict[str, int] | None, int | None]:

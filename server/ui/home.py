@@ -19,6 +19,7 @@ bp = Blueprint("ui", __name__)
 bp.add_app_template_filter(safe_href, "safe_href")
 bp.after_app_request(safe_headers)
 bp.add_url_rule("/query", "query", editor.page)
+bp.add_url_rule("/labels", "iri_labels", editor.iri_labels, methods=["POST"])
 
 # The parameters YASGUI writes into a share link (and reads back from one).
 EDITOR_PARAMETERS = frozenset((
