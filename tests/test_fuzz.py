@@ -171,10 +171,11 @@ def test_fuzz_bodies(server: LiveServer) -> None:
                          "@id": "https://w3id.org/iacml/id/cooperation/x", "@type":
                          "BilateralCooperation", "ordinal": 3}).encode()
     body = st.one_of(st.binary(max_size=2000), mutated(ENTRY), mutated(jsonld),
-                     mutated(b"query=" + quote(REAL_QUERIES[0]).encode()))
+                     mutated(b"query=" + quote(REAL_QUERIES[0]).encode()),
+                     mutated(b"iri=" + quote("https://w3id.org/iacml/id/country/ECU").encode()))
 
     @given(data=body, content_type=st.one_of(st.sampled_from(CONTENT_TYPES), header_value()),
-           accept=header_value(), path=st.sampled_from(["/sparql", "/validate"]))
+           accept=header_value(), path=st.sampled_from(["/sparql", "/validate", "/labels"]))
     def one(data: bytes, content_type: str, accept: str, path: str) -> None:
         send(server, "POST", path, f"POST {path} {content_type!r} {data[:200]!r}",
              data=data, headers={"Content-Type": content_type, "Accept": accept})
