@@ -84,6 +84,8 @@ def readable(term: dict[str, object] | None,
     value = str(term.get("value", ""))
     if term.get("type") == "uri":
         name = names.get(value) or {"label": curie(value), "href": href(value)}
+        if not name["href"]:  # an IRI no page may link to (javascript:, data:): as it is
+            return Cell(value)
         return Cell(str(name["label"]), name["href"], value)
     if term.get("type") == "bnode":
         return Cell("_:" + value)
