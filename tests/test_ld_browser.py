@@ -208,3 +208,16 @@ def test_reconcile_over_http_through_the_front(server: LiveServer) -> None:
     check("reconciliation-result-batch", answer)
     assert [answer[k]["result"][0]["id"] for k in ("q0", "q1")] == ["country/TTO", "org/ceatal"]
 
+
+
+@pytest.mark.parametrize("path", ["/en/id/country/ECU",
+                                  "/en/id/cooperation/20/arg-gtm-alternative-dispute-resolution",
+                                  "/es/id/discrepancy/bridgetown-poa-date"])
+def test_resource_pages_pass_axe(server: LiveServer, browser_page: tuple, path: str) -> None:
+    """A Country, a cooperation and a Discrepancy (issue 15 items 3 and 10): axe-core
+    finds no serious or critical WCAG 2.1 A/AA violation, "all statements" open or not."""
+    page, blocked, errors = browser_page
+    page.goto(server.base + path)
+    page.locator("details.all-statements > summary").click()  # all of the page shown
+    assert axe_violations(page) == []
+    assert not errors and not blocked

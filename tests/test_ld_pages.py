@@ -200,11 +200,111 @@ def test_details_hold_the_statements(client: FlaskClient) -> None:
     "all statements"; a Ministry shows its kind once above it."""
     html_page = {"Accept": "text/html"}
     country = client.get("/en/id/country/ECU", headers=html_page).get_data(as_text=True)
-    top, _, details = country.partition('<details class="statements">')
+    top, _, details = country.partition('<details class="all-statements">')
     assert details and "<details" not in top
     assert "owl:Axiom" not in top and "owl:Axiom" in details  # the links' provenance
     ministry = client.get("/en/id/ministry/ECU", headers=html_page).get_data(as_text=True)
-    top, _, details = ministry.partition('<details class="statements">')
+    top, _, details = ministry.partition('<details class="all-statements">')
     assert top.count(">Ministry<") == 1 and ">Organization<" not in top
     assert details.count(">Organization<") >= 2
     assert "skos:prefLabel" in details and "skos:prefLabel" not in top
+
+
+def _sections(page: str) -> dict[str, list[list[str]]]:
+    """The gathered tables of a page: heading -> rows of cell texts (header row first)."""
+    found = {}
+    for block in re.findall(r'<section class="gathered">(.*?)</section>', page, re.S):
+        heading = html.unescape(_TAG.sub("", re.findall(r"<h2>(.*?)</h2>", block, re.S)[0]))
+        rows = [[html.unescape(_TAG.sub("", c)).strip()
+                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+                for row in re.findall(r"<tr>(.*?)</tr>", block, re.S)]
+        found[heading] = rows
+    return found
+
+
+def _page(client: FlaskClient, path: str) -> str:
+    answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert not link_problems(text)
+    return text
+
+
+def test_country_page_gathers_its_activity(client: FlaskClient) -> None:
+    """Ecuador, from 003's annex (an on-site visit from A to B: A received; an experts'
+    visit from A to B: A gave): "On-site visit from Ecuador to Panama on Youth Employment,
+    August 27 - 31, 2018", "Experts visit from Colombia to Ecuador on Labor Migration,
+    October 16 – 17, 2019", "On-site visit from Guatemala to Ecuador on labor inclusion of
+    people with disabilities" (no date); WG1 "Chair: Minister of Labor of Ecuador"; "First
+    Meeting: Quito, Ecuador, December 3 and 4, 2019", "First Preparatory Meeting: Quito,
+    Ecuador, December 5, 2019"."""
+    found = _sections(_page(client, "/en/id/country/ECU"))
+    cooperations = found["Cooperations given and received"]
+    assert cooperations[0] == ["Cooperation", "Role", "Partner", "Topic", "Dates", "Status"]
+    got = {(row[1], row[2], row[4]) for row in cooperations[1:]}
+    assert got == {("received", "Ministry of Labor of Panama", "2018-08-27 – 2018-08-31"),
+                   ("received", "Ministry of Labor of Colombia", "2019-10-16 – 2019-10-17"),
+                   ("gave", "Ministry of Labor of Guatemala", "")}
+    seats = found["Seats by cycle"][1:]
+    assert [row[1] for row in seats] == [
+        "Chair of Working Group 1 of the XX IACML: Ministry of Labor of Ecuador"]
+    held = {row[1] for row in found["Meetings hosted and attended"][1:]
+            if "held here" in row[2]}
+    assert {"2019-12-03 – 2019-12-04", "2019-12-05"} <= held
+    assert found["Mentions per report"][1:]  # 003 names Ecuador's Ministry
+
+
+def test_discrepancy_shows_the_claims_side_by_side(client: FlaskClient) -> None:
+    """The Plan of Action of Bridgetown: 000 "approved by the XX IACML in December of
+    2017", 002 "in December of 2018", 003 "adopted at the XX IACML held in Bridgetown,
+    Barbados in December 2017" (preferred: the Conference met in December 2017)."""
+    table = _sections(_page(client, "/en/id/discrepancy/bridgetown-poa-date"))[
+        "The claims side by side"]
+    assert table[0] == ["", "Source text 000", "Source text 002", "Source text 003"]
+    rows = {row[0]: row[1:] for row in table[1:]}
+    assert rows["Value"] == ["2017-12", "2018-12", "2017-12"]
+    assert "December of 2018" in rows["Passage"][1]
+    assert "Bridgetown, Barbados in December 2017" in rows["Passage"][2]
+    assert rows["Preferred"] == ["", "", "preferred"]
+
+
+def test_conference_page_lists_documents_and_authorities(client: FlaskClient) -> None:
+    """The XX IACML (003): the Declaration and Plan of Action of Bridgetown adopted there;
+    "Barbados – Chair of the XX IACML"; the troika "Mexico, Barbados, and Argentina"; WG1
+    chaired by Ecuador (vice: Brazil, Chile), WG2 by Argentina (vice: Costa Rica, Canada)."""
+    found = _sections(_page(client, "/en/id/conference/20"))
+    documents = {row[0] for row in found["Documents"][1:] if row[1] == "adopted at it"}
+    assert documents == {"Declaration of Bridgetown", "Plan of Action of Bridgetown"}
+    assert [row[0] for row in found["Working Groups"][1:]] == [
+        "Working Group 1 of the XX IACML", "Working Group 2 of the XX IACML"]
+    held = sorted((row[0].split(":")[0], row[1]) for row in found["Authorities"][1:])
+    assert held == sorted([
+        ("Chair of XX Inter-American Conference of Ministers of Labor",
+         "Ministry of Labor of Barbados"),
+        ("Member of Troika of the XX IACML", "Ministry of Labor of Mexico"),
+        ("Member of Troika of the XX IACML", "Ministry of Labor of Barbados"),
+        ("Member of Troika of the XX IACML", "Ministry of Labor of Argentina"),
+        ("Chair of Working Group 1 of the XX IACML", "Ministry of Labor of Ecuador"),
+        ("Vice-chair of Working Group 1 of the XX IACML", "Ministry of Labor of Brazil"),
+        ("Vice-chair of Working Group 1 of the XX IACML", "Ministry of Labor of Chile"),
+        ("Chair of Working Group 2 of the XX IACML", "Ministry of Labor of Argentina"),
+        ("Vice-chair of Working Group 2 of the XX IACML", "Ministry of Labor of Costa Rica"),
+        ("Vice-chair of Working Group 2 of the XX IACML", "Ministry of Labor of Canada")])
+    assert len(found["Activities of its cycle"]) > 10
+
+
+def test_topic_page_lists_activities_and_recommendations(client: FlaskClient) -> None:
+    """Child labor: 003's annex "Experts visit from Argentina to Mexico on Child Labor,
+    September 23 – 26, 2019" and "On-site visit from Honduras to Colombia on Child Labor,
+    August 27 – 31, 2018" (Honduras received); 000's recommendation 7 "Continue the
+    development of programs and strategies that address the problem of child labor"."""
+    found = _sections(_page(client, "/en/id/topic/child-labor"))
+    activities = {row[0] for row in found["Activities"][1:]}
+    assert {"Cooperation on Child Labor: Argentina to Mexico",
+            "Cooperation on Child Labor: Colombia to Honduras"} <= activities
+    recommendations = {row[0]: row[1] for row in found["Recommendations"][1:]}
+    assert recommendations["Recommendation 7 of Report of Working Group 2 of the XX IACML, "
+                           "2018-2021"].startswith(
+        "Continue the development of programs and strategies that address the problem of "
+        "child labor")
+    assert found["Consensus points"][1:]

@@ -48,10 +48,17 @@ WANTED = (
     IACML + "modality", IACML + "status", SCHEMA + "startDate", SCHEMA + "endDate",
     SCHEMA + "location", IACML + "ministryOf", IACML + "nominalSeat",
     SCHEMA + "superEvent", IACML + "adoptedAt", IACML + "reportTo", DCTERMS + "creator",
+    SCHEMA + "containedInPlace", IACML + "establishedBy",
 )
-#: Properties also read backwards (a participation names no activity, a claim no
-#: discrepancy, a selector no passage: the link is stated from the other side).
-INVERSE = (IACML + "participation", IACML + "claim", OA + "hasSelector", IACML + "ministryOf")
+#: Properties also read backwards: a participation names no activity, a claim no
+#: discrepancy, a selector no passage (the link is stated from the other side), and the
+#: entity pages (server/ld/gather.py) list what links to a Ministry, a Conference...
+INVERSE = frozenset((
+    IACML + "participation", IACML + "claim", OA + "hasSelector", IACML + "ministryOf",
+    IACML + "provider", IACML + "recipient", IACML + "party", ORG + "member",
+    IACML + "participant", SCHEMA + "location", DCTERMS + "subject", IACML + "adoptedAt",
+    IACML + "reportTo", IACML + "cycle", ORG + "organization", SCHEMA + "containedInPlace",
+    IACML + "establishedBy"))
 
 QUERY = ("SELECT ?s ?p ?o ?g WHERE { VALUES ?p { %s } GRAPH ?g { ?s ?p ?o } "
          "FILTER(isIRI(?s)) }")

@@ -7,6 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.ld.describe import Description, Passage, Term
+from server.ld.gather import Gatherer
 from server.ld.labels import LABEL_PROPERTIES, RDF_TYPE, LabelIndex
 from server.ld.summaries import summary
 from server.ld.titles import Namer
@@ -104,7 +105,7 @@ def page_model(found: Description, passages: list[Passage], index: LabelIndex,
     return {"iri": iri, "href": href(iri), "label": title.text, "title": title.html(langs[0]),
             "summary": summary(namer, iri).html(langs[0]), "kind": kind.html(langs[0]),
             "kind_href": href(kind_iri) if kind_iri else None,
-            "facts": _key_facts(out_rows),
+            "facts": _key_facts(out_rows), "sections": Gatherer(namer).sections(iri),
             "labels": index.language_labels(iri), "types": sorted(types, key=lambda t: t["label"]),
             "properties": out_rows, "incoming": incoming, "passages": quoted,
             "graphs": [{"name": graph_name(g), "iri": g} for g in found.graphs()],
