@@ -3,7 +3,11 @@
 The titles and summaries below were written by hand from the source texts in
 data/sources/ (the passage each one rests on is quoted beside it), in the wording the
 pages use (docs/design.md, "Titles and summaries"): never copied from the server's
-output. The every-resource check of the <h1> and of the links runs in
+output. A fact is "according to" the report transcribed into its source text (as
+docs/model.md lists them: 000 the report of Working Group 2 of the XX IACML, 001 of
+Working Group 2 of the XVII, 002 of Working Group 1 of the XX, 003 the General
+Secretariat's report to the XXI IACML), called by its name in the reference graph.
+The every-resource check of the <h1> and of the links runs in
 tests/test_ld_resources.py's loop, which renders every page anyway.
 """
 
@@ -24,6 +28,12 @@ from tests.pagecheck import ID, h1_text, link_problems, title_problem
 _SUMMARY = re.compile(r'<p class="summary">(.*?)</p>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
+# the reports transcribed into the source texts 000, 001, 002 and 003, by their names
+WG2_XX = "Report of Working Group 2 of the XX IACML, 2018-2021"
+WG2_XVII = "Report of Working Group 2 of the XVII IACML, 2012-2013"
+WG1_XX = "Report of Working Group 1 of the XX IACML, 2018-2021"
+OAS_XXI = "Report of the General Secretariat of the OAS to the XXI IACML"
+
 # path -> (title, summary), each from the passage quoted in the comment above it
 EXPECTED = {
     # 003: 'Working Group 1: "Integrated public policies ..." - Chair: Minister of Labor of
@@ -31,29 +41,29 @@ EXPECTED = {
     "cycle/20/wg/1/chair": (
         "Chair of Working Group 1 of the XX IACML: Ministry of Labor of Ecuador",
         "Held by Ministry of Labor of Ecuador (Cycle of the XX IACML), according to "
-        "Source text 003."),
+        + OAS_XXI + "."),
     "cycle/20/wg/1/vice-chair-BRA": (
         "Vice-chair of Working Group 1 of the XX IACML: Ministry of Labor of Brazil",
         "Held by Ministry of Labor of Brazil (Cycle of the XX IACML), according to "
-        "Source text 003."),
+        + OAS_XXI + "."),
     # 003: "the troika, currently comprised of the Ministries of Labor of Mexico, Barbados,
     # and Argentina"
     "cycle/20/troika/MEX": (
         "Member of Troika of the XX IACML: Ministry of Labor of Mexico",
         "Held by Ministry of Labor of Mexico (Cycle of the XX IACML), according to "
-        "Source text 003."),
+        + OAS_XXI + "."),
     # 003: "the Ministries of Labor of Barbados – Chair of the XX IACML –"
     "conference/20/chair": (
         "Chair of XX Inter-American Conference of Ministers of Labor: Ministry of Labor of "
         "Barbados",
         "Held by Ministry of Labor of Barbados (Cycle of the XX IACML), according to "
-        "Source text 003."),
+        + OAS_XXI + "."),
     # 000: "two meetings of Working Group 2, held on December 4, 2019 in Quito, Ecuador" ...
     # "experts from the following international organizations: ... the World Bank"
     "activity/20/wg2-meeting-quito/participation/world-bank": (
         "Participant in Working Group meeting, Quito, 2019-12-04: World Bank",
         "World Bank as Participant; the activity: Working Group meeting, 2019-12-04, Quito; "
-        "according to Source text 000."),
+        "according to " + WG2_XX + "."),
     # 000: 'a RIAL Workshop on "Strategies to Improve Compliance with Labor Legislation" was
     # held on December 6 and 7, 2018 in San José, Costa Rica' ... "co-organized by the OAS
     # and the ILO"
@@ -61,7 +71,7 @@ EXPECTED = {
         "Co-organizer of Strategies to Improve Compliance with Labor Legislation: "
         "International Labour Organization",
         "International Labour Organization as Co-organizer; the activity: Workshop, "
-        "2018-12-06 – 2018-12-07, San José; according to Source text 000."),
+        "2018-12-06 – 2018-12-07, San José; according to " + WG2_XX + "."),
     # 003 (report of 13 September 2021): "achieving direct technical assistance among 30
     # Ministries of Labor in the region" (of the RIAL's bilateral cooperation)
     "cycle/20/figure/ministries-with-direct-assistance": (
@@ -69,26 +79,26 @@ EXPECTED = {
         "achieved",
         "30 Ministries of Labor in the region among which direct technical assistance was "
         "achieved (about Inter-American Network for Labor Administration, as of "
-        "2021-09-13), according to Source text 003."),
+        "2021-09-13), according to " + OAS_XXI + "."),
     # 000 names Working Group 2 "Institutional strengthening to promote and protect
     # workers' and employer's rights and foster cooperation"; 003 "... the rights and
     # obligations of workers and employers and foster cooperation"
     "discrepancy/wg2-title/claim-000": (
-        "Claim of Source text 000: Institutional strengthening to promote and protect "
-        "workers’ and employer’s rights and foster cooperation",
-        "Source text 000 says “Institutional strengthening to promote and protect workers’ "
+        "Claim of " + WG2_XX + ": Institutional strengthening to "
+        "promote and protect workers’ and employer’s rights and foster cooperation",
+        WG2_XX + " says “Institutional strengthening to promote and protect workers’ "
         "and employer’s rights and foster cooperation” (a claim of the discrepancy on the "
         "title of Working Group 2 of the XX IACML)."),
     # 000 and 003: Plan of Action of Bridgetown of December 2017; 002: "approved by the XX
     # IACML in December of 2018"; 003 preferred (the Conference met in December 2017)
     "discrepancy/bridgetown-poa-date": (
         "Discrepancy on the date of document of Plan of Action of Bridgetown",
-        "Source text 000: “2017-12”; Source text 002: “2018-12”; Source text 003: "
-        "“2017-12” (preferred)."),
+        WG2_XX + ": “2017-12”; " + WG1_XX + ": "
+        "“2018-12”; " + OAS_XXI + ": “2017-12” (preferred)."),
     # 003, characters 2257-2292 of the file
     "passage/003/2257-2292": (
         "Passage of Source text 003, characters 2257–2292",
-        "“Chair: Minister of Labor of Ecuador”"),
+        OAS_XXI + ": “Chair: Minister of Labor of Ecuador”"),
     "passage/003/2257-2292/position": (
         "Position of the passage of Source text 003, characters 2257–2292",
         "Characters 2257–2292 of Source text 003."),
@@ -97,35 +107,35 @@ EXPECTED = {
     "cooperation/20/arg-gtm-alternative-dispute-resolution": (
         "Cooperation on Alternative Dispute Resolution: Argentina to Guatemala",
         "Experts' visit, Completed, 2018-11-16 – 2018-11-30, Guatemala; according to "
-        "Source text 003."),
+        + OAS_XXI + "."),
     # 003 annex: "Virtual cooperation between Honduras and Peru on Employment services,
     # November 2 – December 17, 2020 (two sessions)": no direction stated
     "cooperation/20/hnd-per-employment-services": (
         "Cooperation on Employment services between Honduras and Peru",
-        "Virtual cooperation, Completed, 2020-11-02 – 2020-12-17; according to Source text "
-        "003."),
+        "Virtual cooperation, Completed, 2020-11-02 – 2020-12-17; according to "
+        + OAS_XXI + "."),
     "country/ECU": ("Ecuador",
                     "A country; its ministries in the data: Ministry of Labor of Ecuador."),
     "ministry/ECU": ("Ministry of Labor of Ecuador", "A ministry of Ecuador."),
     # 003: "the XX IACML held in Bridgetown, Barbados in December 2017"
     "conference/20": (
         "XX Inter-American Conference of Ministers of Labor",
-        "Conference, 2017-12, Bridgetown; according to Source text 000, Source text 002, "
-        "Source text 003."),
+        "Conference, 2017-12, Bridgetown; according to " + WG1_XX + "; "
+        + WG2_XX + "; " + OAS_XXI + "."),
     # 001: "Trinidad and Tobago for its commitment of an annual contribution of USD $10,000
     # to the fund"
     "fund/rial-voluntary-contributions-fund/contribution/TTO": (
         "Contribution of Ministry of Labor of Trinidad and Tobago to RIAL Voluntary "
         "Contributions Fund",
-        "USD 10,000 per year; according to Source text 001."),
+        "USD 10,000 per year; according to " + WG2_XVII + "."),
     # 003: "The IACML, in coordination with the Inter-American Committee on Education
     # (CIE), has taken important steps to strengthen this intersectoral coordination"
     # (between education and employment)
     "process/iacml/partnership/cie": (
         "Partnership of Inter-American Committee on Education and Inter-American Conference "
         "of Ministers of Labor",
-        "On Integration of labor, education and training policies; according to Source "
-        "text 003."),
+        "On Integration of labor, education and training policies; according to "
+        + OAS_XXI + "."),
     # 000, the second item of the Working Group's mandate: "Strengthening enforcement of
     # labor legislation and regulations, and effective exercise of fundamental principles
     # and rights at work;"
@@ -137,7 +147,7 @@ EXPECTED = {
     # 000, point 13 of section III: "13. Alternative conflict resolution, especially
     # through mediation and conciliation, continues to contribute significantly ..."
     "report/wg2-2018-2021/sec_III__point_13": (
-        "Consensus point 13 of Report of Working Group 2 of the XX IACML, 2018-2021",
+        "Consensus point 13 of " + WG2_XX,
         "Alternative conflict resolution, especially through mediation and conciliation, "
         "continues to contribute significantly to compliance with labor legislation, while "
         "at the same time it helps to decongest the judicial system. It is recognized…"),
@@ -145,7 +155,7 @@ EXPECTED = {
     # Ecuador"
     "activity/20/wg1-meeting-quito": (
         "Working Group meeting, Quito, 2019-12-03",
-        "Working Group meeting, 2019-12-03, Quito; according to Source text 002."),
+        "Working Group meeting, 2019-12-03, Quito; according to " + WG1_XX + "."),
 }
 
 
@@ -260,7 +270,9 @@ def test_discrepancy_shows_the_claims_side_by_side(client: FlaskClient) -> None:
     Barbados in December 2017" (preferred: the Conference met in December 2017)."""
     table = _sections(_page(client, "/en/id/discrepancy/bridgetown-poa-date"))[
         "The claims side by side"]
-    assert table[0] == ["", "Source text 000", "Source text 002", "Source text 003"]
+    assert table[0] == ["", WG2_XX,
+                        WG1_XX,
+                        OAS_XXI]
     rows = {row[0]: row[1:] for row in table[1:]}
     assert rows["Value"] == ["2017-12", "2018-12", "2017-12"]
     assert "December of 2018" in rows["Passage"][1]

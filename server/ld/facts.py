@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import current_app
 
-from server.ld import datasource
+from server.ld import datasource, voidsummary
 from server.ld.describe import Term
 from server.ld.urls import base
 
@@ -73,6 +73,8 @@ class Facts:
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     back: dict[str, dict[str, list[str]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    #: named graph of a source text -> the report transcribed into it
+    reports: dict[str, str] = field(default_factory=dict)
 
     def values(self, iri: str, prop: str) -> list[Term]:
         """Every value of ``prop`` on ``iri`` (sorted, so titles are stable)."""
@@ -129,4 +131,5 @@ def facts() -> Facts:
             rows = datasource.select(QUERY % " ".join(f"<{p}>" for p in WANTED))
             cache.clear()
             cache[version] = read(rows, base() + "graph/preferred")
+            cache[version].reports = voidsummary.source_reports(datasource.select, base())
         return cache[version]

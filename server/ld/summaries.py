@@ -113,9 +113,11 @@ def _passage_summary(n: Namer, iri: str) -> Phrase:
     selectors = n.facts.iris(iri, OA + "hasSelector")
     exact = next((n.facts.text(s, OA + "exact") for s in selectors
                   if n.facts.text(s, OA + "exact") is not None), None)
-    if exact is None:
+    source = n.facts.iris(iri, OA + "hasSource")
+    if exact is None or not source:
         return Phrase()
-    return quoted(Phrase.of(exact, SOURCE_LANGUAGE).shortened(QUOTE_LENGTH))
+    return fill(_("%(report)s: %(quote)s"), report=n.name(n.report(source[0])),
+                quote=quoted(Phrase.of(exact, SOURCE_LANGUAGE).shortened(QUOTE_LENGTH)))
 
 
 def _selector_summary(n: Namer, iri: str) -> Phrase:

@@ -48,8 +48,11 @@ PARTICIPATION_TITLES: dict[str, Callable[[], str]] = {
 class Namer:
     """Titles and summaries in the page's languages (``langs[0]`` is the page's)."""
 
-    def __init__(self, facts: Facts, index: LabelIndex, langs: tuple[str, ...]) -> None:
+    def __init__(self, facts: Facts, index: LabelIndex, langs: tuple[str, ...],
+                 reports: dict[str, str] | None = None) -> None:
         self.facts, self.index, self.langs = facts, index, langs
+        #: named graph of a source text -> the report transcribed into it
+        self.reports = reports or {}
         self._titles: dict[str, Phrase] = {}
 
     # -- names of the resources a title links ---------------------------------------
@@ -94,10 +97,17 @@ class Namer:
         return self.name(found) if found else Phrase()
 
     def sources(self, iri: str) -> Phrase:
-        """The source texts ``iri`` was read from (through its passages)."""
+        """The reports ``iri`` was read from (through its passages' source texts)."""
         found = {s for p in self.facts.iris(iri, PROV + "wasDerivedFrom")
                  for s in self.facts.iris(p, OA + "hasSource")}
-        return self.names(sorted(found))
+        # "; " between them: a report's name may hold a comma ("..., 2018-2021")
+        return joined(sorted((self.name(self.report(s)) for s in found), key=lambda p: p.text),
+                      "; ")
+
+    def report(self, source: str) -> str:
+        """The report transcribed into a source text (``id/source/003``), or the text."""
+        graph = source.replace("/id/source/", "/graph/source/", 1)
+        return self.reports.get(graph, source)
 
     def when(self, iri: str) -> Phrase:
         """The dates of an event: one date, or start – end."""
@@ -331,4 +341,5 @@ def quoted(text: Phrase) -> Phrase:
 def namer() -> Namer:
     """A namer for the current request: the served data's facts and labels, the page's
     language first."""
-    return Namer(facts(), labels.index(), labels.preferred_languages())
+    found = facts()
+    return Namer(found, labels.index(), labels.preferred_languages(), found.reports)
