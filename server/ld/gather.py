@@ -151,16 +151,17 @@ class Gatherer:
         return section
 
     def mentions(self, iris: list[str]) -> Section:
-        """How many statements of each source text mention the resources (its graph
-        ``graph/source/NNN`` read from the text ``id/source/NNN``)."""
-        section = Section(_("Mentions per report"), [_("Source"), _("Mentions")])
+        """How many statements of each report mention the resources (the report
+        transcribed into the text ``id/source/NNN``, whose graph is ``graph/source/NNN``)."""
+        section = Section(_("Mentions per report"), [_("Report"), _("Mentions")])
         rows = datasource.select(MENTIONS.replace("<IRIS>", " ".join(f"<{i}>" for i in iris)))
         counts = Counter({str(r["g"].value): int(r["n"].value) for r in rows})
         root = base()
         for graph, count in sorted(counts.items()):
             if graph.startswith(root + "graph/source/"):  # not the derived views
                 source = root + "id/" + graph[len(root + "graph/"):]
-                section.rows.append([self.link(source), Markup.escape(str(count))])
+                section.rows.append([self.link(self.n.report(source)),
+                                     Markup.escape(str(count))])
         return section
 
     # -- a Conference -----------------------------------------------------------------
