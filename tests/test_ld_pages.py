@@ -321,3 +321,14 @@ def test_topic_page_lists_activities_and_recommendations(client: FlaskClient) ->
         "Continue the development of programs and strategies that address the problem of "
         "child labor")
     assert found["Consensus points"][1:]
+
+
+def test_the_page_checks_can_fail() -> None:
+    """The every-resource checks find what they look for (tests/pagecheck.py)."""
+    iri = ID + "country/ECU"
+    good = (f'<h1>Ecuador</h1><a href="/es/id/country/ECU"><code>{iri}</code></a>'
+            f' <i title="{iri}">x</i>')
+    assert title_problem(iri, good) is None and link_problems(good) == []
+    assert title_problem(iri, "<h1>country/ECU</h1>") and title_problem(iri, f"<h1>{iri}</h1>")
+    assert link_problems(f'<a href="{iri}">Ecuador</a>')
+    assert link_problems(f"<p>{iri}</p>") and link_problems(f'<a href="/id/x">y</a> {iri}')
