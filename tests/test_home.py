@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask, Response
 from flask.testing import FlaskClient
+from werkzeug.exceptions import InternalServerError
+
+from server.ui import errorpages
 
 
 def test_the_landing_page_is_not_the_editor(client: FlaskClient) -> None:
@@ -117,3 +121,82 @@ def test_the_spanish_dataset_page(client: FlaskClient) -> None:
     html = client.get("/es/dataset", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<html lang="es">' in html and "Grafos con nombre" in html
     assert "Grafo de conocimiento abierto" in html  # the description's Spanish title
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_an_unknown_path_gets_a_page_with_the_navigation(client: FlaskClient) -> None:
+    answer = client.get("/no/such/page", headers=BROWSER)
+    assert answer.status_code == 404 and answer.mimetype == "text/html"
+    html = answer.get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in html and 'class="site-nav"' in html
+    assert 'role="search"' in html and "<footer" in html
+    spanish = client.get("/es/no/such/page", headers=BROWSER).get_data(as_text=True)
+    assert '<html lang="es">' in spanish and "Página no encontrada" in spanish
+    # a program gets plain text or JSON, not a page
+    plain = client.get("/no/such/page", headers={"Accept": "*/*"})
+    assert plain.status_code == 404 and plain.mimetype == "text/plain"
+    data = client.get("/no/such/page", headers={"Accept": "application/json"}).get_json()
+    assert data["status"] == 404
+
+
+def test_a_method_a_route_does_not_take_is_named(client: FlaskClient) -> None:
+    answer = client.delete("/dataset", headers=BROWSER)
+    assert answer.status_code == 405 and "GET" in answer.headers["Allow"]
+    html = answer.get_data(as_text=True)
+    assert "does not take a DELETE request" in html and 'class="site-nav"' in html
+
+
+def test_a_server_error_gets_a_page(app: Flask) -> None:
+    boom = InternalServerError(original_exception=RuntimeError("boom"))
+    with app.test_request_context("/some/page", headers=BROWSER):
+        answer = errorpages.render(boom)
+    assert isinstance(answer, Response) and answer.status_code == 500
+    html = answer.get_data(as_text=True)
+    assert "<h1>Server error</h1>" in html and 'class="site-nav"' in html
+    assert "boom" not in html  # the exception stays in the log
+
+
+def test_the_service_description_reads_as_a_page(client: FlaskClient) -> None:
+    html = client.get("/sparql", headers=BROWSER).get_data(as_text=True)
+    assert "<h1>SPARQL endpoint</h1>" in html and "SPARQL 1.1 Query" in html
+    assert "https://w3id.org/iacml/graph/source/003" in html
+    turtle = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle" and b"sd:Service" in turtle.data
+
+
+def test_the_favicon_is_linked_and_served(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)"', html)
+    assert href
+    assert client.get("/favicon.ico").headers["Location"] == href.group(1)
+    icon = client.get(href.group(1))
+    assert icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    icon.close()
+
+
+def _search(client: FlaskClient, words: str) -> list[dict[str, object]]:
+    answer = client.get("/search", query_string={"q": words, "format": "json"})
+    return list(answer.get_json()["results"])
+
+
+def test_search_reads_spanish_words_in_english_labels(client: FlaskClient) -> None:
+    # 003: "the troika, currently comprised of the Ministries of Labor of Mexico,
+    # Barbados, and Argentina"; no source gives their Spanish names
+    found = _search(client, "Ministerio de Trabajo")
+    hrefs = [r["href"] for r in found]
+    assert {"/id/ministry/MEX", "/id/ministry/BRB", "/id/ministry/ARG"} <= set(hrefs)
+    assert all(r["types"] == ["Ministry"] for r in found[:10])
+    # 001: the RIAL workshop on child labor; 003's annex: cooperation on child labor
+    child = [r["href"] for r in _search(client, "trabajo infantil")]
+    assert "/id/topic/child-labor" == child[0]
+    assert child == [r["href"] for r in _search(client, "child labor")]
+    assert child == [r["href"] for r in _search(client, "child labour")]
+
+
+def test_search_finds_the_ontology_s_spanish_labels(client: FlaskClient) -> None:
+    # the ontology's own terms have Spanish labels (issue 15 item 7)
+    found = _search(client, "Cooperación bilateral")
+    assert found[0]["href"] == "/ontology#BilateralCooperation"
+    assert found[0]["matched"] == "Cooperación bilateral" and found[0]["lang"] == "es"

@@ -186,6 +186,23 @@ def test_every_term_is_documented(onto: Graph) -> None:
     assert not offenders, "undocumented terms:\n" + "\n".join(offenders)
 
 
+def test_every_term_reads_in_spanish(onto: Graph) -> None:
+    """Issue 15 item 7: one rdfs:label@es and one skos:definition@es on every iacml: term,
+    and a skos:prefLabel@es beside every skos:prefLabel@en (a Spanish definition is not
+    the English one copied)."""
+    offenders = []
+    for term in sorted(iacml_terms(onto)):
+        for prop in (RDFS.label, SKOS.definition) + (
+                (SKOS.prefLabel,) if has_lang(onto, term, SKOS.prefLabel, "en") else ()):
+            spanish = [o for o in onto.objects(term, prop)
+                       if isinstance(o, Literal) and o.language == "es"]
+            english = {str(o) for o in onto.objects(term, prop)
+                       if isinstance(o, Literal) and o.language == "en"}
+            if len(spanish) != 1 or (prop == SKOS.definition and str(spanish[0]) in english):
+                offenders.append(f"{term} {prop}: {[str(s) for s in spanish]}")
+    assert not offenders, "terms without one Spanish label/definition:\n" + "\n".join(offenders)
+
+
 def test_concepts_are_complete(onto: Graph) -> None:
     """Every iacml: concept has a prefLabel@en and is in a declared scheme."""
     offenders = []

@@ -1,6 +1,8 @@
 """``/search?q=``: find resources by label, English or Spanish, accent- and
 case-insensitive, ranked; HTML or JSON (``Accept: application/json`` or
-``format=json``)."""
+``format=json``). A query is also read in the other language through the word table of
+:mod:`server.ld.searchwords` ("ministerio de trabajo" finds "Ministry of Labor ..."),
+a match of the words as typed ranking first."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from server.ld import labels
+from server.ld import labels, searchwords
 from server.ld.datasource import QueryFailed
 from server.ld.urls import base, href
 
@@ -49,22 +51,26 @@ def find(query: str, limit: int = MAX_RESULTS) -> list[dict[str, Any]]:
     wanted = fold(query)
     if not wanted:
         return []
+    readings = searchwords.variants(wanted)  # as typed first, then translated
     index = labels.index()
     langs = labels.preferred_languages()
-    best: dict[str, tuple[int, int, int, str, str]] = {}
+    best: dict[str, tuple[int, int, int, int, str, str]] = {}
     for iri, found in index.labels.items():
         if not iri.startswith(base()):
             continue
         for prop, text, lang in found:
-            rank = score(wanted, fold(text))
-            if rank is None:
+            folded = fold(text)
+            ranks = [(rank, n) for n, reading in enumerate(readings)
+                     if (rank := score(reading, folded)) is not None]
+            if not ranks:
                 continue
-            key = (rank, PROPERTY_WEIGHT.get(prop, 3), len(text), text, lang)
+            rank, translated = min(ranks)
+            key = (rank, translated, PROPERTY_WEIGHT.get(prop, 3), len(text), text, lang)
             if iri not in best or key < best[iri]:
                 best[iri] = key
     ordered = sorted(best.items(), key=lambda item: (item[1], item[0]))[:limit]
     results = []
-    for iri, (rank, _weight, _length, text, lang) in ordered:
+    for iri, (rank, _translated, _weight, _length, text, lang) in ordered:
         kind = index.kind(iri, langs)
         results.append({"iri": iri, "href": href(iri), "label": index.label(iri, langs),
                         "matched": text, "lang": lang, "rank": rank,

@@ -80,3 +80,13 @@ def describe(endpoint: str, counts: dict[str, int] | None, total: int | None,
 def serialise(triples: list[ox.Triple], fmt: str) -> bytes:
     """Write the description in graph format ``fmt`` of :mod:`server.formats`."""
     return write_rdf(triples, fmt, prefixes=PREFIXES)
+
+
+def page_model(counts: dict[str, int] | None, total: int | None, federated: bool
+               ) -> dict[str, object]:
+    """What the HTML view of the description shows: the same facts as :func:`describe`."""
+    return {"languages": ("SPARQL 1.0 Query", "SPARQL 1.1 Query"),
+            "result_formats": [name.replace("_", " ").replace("RDF XML", "RDF/XML")
+                               for name in RESULT_FORMATS],
+            "input_formats": INPUT_FORMATS, "federated": federated, "total": total,
+            "graphs": sorted((g, n) for g, n in (counts or {}).items() if g)}

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from server import formats
@@ -273,9 +273,12 @@ def service_description(format_param: str | None) -> BaseResponse:
         fmt = formats.negotiate("graph", request.headers.get("Accept"), format_param).name
     except formats.NotAcceptable as exc:
         return error(406, str(exc))
-    if fmt == "html":
-        return redirect(url_for("ui.query"), code=303)
     counts, total = _counts()
+    if fmt == "html":  # a person: the same description as a page (servicedesc.html)
+        page = render_template("servicedesc.html", endpoint=request.base_url,
+                               **servicedesc.page_model(counts, total, bool(
+                                   current_app.config["IACML_SERVICE_ALLOWLIST"])))
+        return Response(page, headers={"Vary": "Accept"}, content_type="text/html; charset=utf-8")
     triples = servicedesc.describe(request.base_url, counts, total,
                                    bool(current_app.config["IACML_SERVICE_ALLOWLIST"]))
     return Response(servicedesc.serialise(triples, fmt), headers={"Vary": "Accept"},

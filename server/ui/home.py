@@ -8,9 +8,10 @@ by static/home.js when in the fragment (``/#query=...``, YASGUI's share button).
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from server.ui import editor, landing
+from server.ui import editor, errorpages, landing
 from server.ui.htmlsafety import safe_headers, safe_href
 
 bp = Blueprint("ui", __name__)
@@ -18,6 +19,7 @@ bp = Blueprint("ui", __name__)
 # templates, CSP and the other safety headers on every response.
 bp.add_app_template_filter(safe_href, "safe_href")
 bp.after_app_request(safe_headers)
+bp.app_errorhandler(HTTPException)(errorpages.render)
 bp.add_url_rule("/query", "query", editor.page)
 bp.add_url_rule("/labels", "iri_labels", editor.iri_labels, methods=["POST"])
 
@@ -25,6 +27,13 @@ bp.add_url_rule("/labels", "iri_labels", editor.iri_labels, methods=["POST"])
 EDITOR_PARAMETERS = frozenset((
     "query", "endpoint", "requestMethod", "tabTitle", "headers", "contentTypeConstruct",
     "contentTypeSelect", "namedGraph", "defaultGraph", "outputFormat", "outputSettings"))
+
+
+@bp.route("/favicon.ico")
+def favicon() -> BaseResponse:
+    """Where browsers look for the icon of a page that names none (a JSON or Turtle
+    answer): the site's SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/")
