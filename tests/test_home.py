@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask, Response
 from flask.testing import FlaskClient
 from werkzeug.exceptions import InternalServerError
@@ -76,10 +77,15 @@ def test_the_spanish_landing_page_keeps_untranslated_names_as_printed(
     assert _figure(html, "Cooperaciones bilaterales") == 25
 
 
-def test_every_list_the_landing_page_offers_is_served(client: FlaskClient) -> None:
-    html = client.get("/").get_data(as_text=True)
+@pytest.mark.parametrize(("path", "least"), (("/", 7), ("/dataset", 20)))
+def test_every_list_a_page_offers_is_served(client: FlaskClient, path: str, least: int
+                                             ) -> None:
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
     lists = set(re.findall(r'href="(/browse/[^"]*)"', html))
-    assert len(lists) >= 7  # conferences, working groups, countries, ministries, ...
+    # the landing page: conferences, working groups, countries, ministries, ...; /dataset
+    # also a subclass's list (/browse/activities?type=Workshop)
+    assert len(lists) >= least
+    assert path == "/" or "/browse/activities?type=Workshop" in lists
     for href in lists:
         assert client.get(href.replace("&amp;", "&")).status_code == 200, href
 

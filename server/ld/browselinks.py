@@ -38,6 +38,22 @@ def browse_url(cls: str) -> str | None:
     return url_for("browse.browse", name=name)
 
 
+#: the lists with a type facet: a subclass of their class is browsed as a filter on it
+TYPED_LISTS = ("Activity", "Organization", "Document")
+
+
+def typed_list_url(cls: str, ancestors: set[str]) -> str | None:
+    """The list of an ancestor of ``cls`` filtered to ``cls`` (a Workshop: the activities
+    of type Workshop); None when no ancestor's list has a type facet or lists are not
+    served."""
+    ontology = base() + "ontology#"
+    local = cls.removeprefix(ontology)
+    for general in TYPED_LISTS:
+        if ontology + general in ancestors and "browse.browse" in current_app.view_functions:
+            return url_for("browse.browse", name=LISTS[general][0], type=local)
+    return None
+
+
 def browse_or_search(cls: str, words: str) -> str:
     """The list of the resources of ``cls`` if served, else a search for ``words``."""
     return browse_url(cls) or url_for("ld.ld_search.search", q=words)

@@ -13,8 +13,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask_babel import lazy_gettext
 
-from server.ld import labels
-from server.ld.browselinks import browse_url
+from server.ld import datasource, labels
+from server.ld.browselinks import browse_url, typed_list_url
 from server.ld.urls import base, curie, local_href
 from server.ld.views import term_view
 from server.ld.voidsummary import Summary
@@ -37,17 +37,32 @@ GRAPH_CONTENTS = {
 }
 
 
+SUPERCLASSES = ("SELECT ?c ?s WHERE { GRAPH <%sgraph/ontology> "
+                "{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?s } }")
+
+
+def _ancestors() -> dict[str, set[str]]:
+    """Every project class -> its superclasses, as the ontology states them."""
+    found: dict[str, set[str]] = {}
+    for row in datasource.select(SUPERCLASSES % base()):
+        found.setdefault(row["c"].value, set()).add(row["s"].value)
+    return found
+
+
 def classes(summary: Summary, index: labels.LabelIndex) -> list[dict[str, Any]]:
     """The classes with how many resources each has, the project's first, largest first;
-    each links to its list (if one is served), else to its term in the ontology."""
+    each links to its list (a subclass: its general class's list filtered to it) if one is
+    served, and to its term in the ontology."""
     ontology = base() + "ontology#"
     langs = labels.preferred_languages()
+    ancestors = _ancestors()
     rows = []
     for cls, count in summary.classes.items():
         ours = cls.startswith(ontology)
         rows.append({"label": index.label(cls, langs) if ours else curie(cls),
                      "curie": curie(cls), "count": count, "ours": ours,
-                     "list": browse_url(cls) if ours else None,
+                     "list": (browse_url(cls) or typed_list_url(cls, ancestors.get(cls, set()))
+                              if ours else None),
                      "term": local_href(cls)})
     return sorted(rows, key=lambda r: (not r["ours"], -r["count"], r["label"]))
 
