@@ -15,7 +15,7 @@ DATASET := build/iacml.nq
 YASGUI := server/static/vendor/yasgui/yasgui.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build clean setup lint browser wrk nginx java deploy-tools release virtuoso
+.PHONY: serve test build clean setup lint browser wrk nginx java deploy-tools release screenshots virtuoso
 
 setup: $(STAMP) $(YASGUI)
 
@@ -89,6 +89,11 @@ test: $(DATASET) $(YASGUI) browser wrk nginx java deploy-tools virtuoso
 	$(BIN)/mypy
 	$(BIN)/iacml coverage
 	$(BIN)/python -m pytest
+
+# Every main page at 1400 and 375 px wide, as Debian's chromium draws it, into
+# build/screenshots/ (scripts/screenshots.py; not part of `make test`).
+screenshots: $(DATASET) $(YASGUI) browser nginx
+	$(BIN)/python scripts/screenshots.py
 
 # A dated, immutable release of the current inputs: stamps the ontology's version, builds,
 # writes releases/<version>/ (docs/design.md, "Releases"). VERSION=YYYY-MM-DD.2 for a
