@@ -212,8 +212,8 @@ def test_spanish_page_uses_spanish_labels_and_marks_english_names(
     # marked as such
     ministries = client.get("/es/browse/organizations?type=Ministry&size=50").get_data(
         as_text=True)
-    assert re.search(r'<a href="[^"]*/id/ministry/PER" lang="en">Ministry of Labor of Peru</a>',
-                     ministries)
+    assert re.search(r'<a href="[^"]*/id/ministry/PER"><span lang="en">Ministry of Labor of '
+                     r'Peru</span></a>', ministries)
 
 
 # ---- item 8: bad parameters are normal input ---------------------------------------

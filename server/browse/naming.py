@@ -1,7 +1,10 @@
 """What a browse list calls its resources and facet values, in the page's language.
 
-A name the graph has only in English stays English on a Spanish page, and its language
-is kept so the page marks it ``lang="en"``. A source text is called by the report
+Every resource is called by its human title (:mod:`server.ld.titles`, as its own page
+titles it: a node the data leaves unlabelled gets one made of what it links). A name the
+graph has only in English stays English on a Spanish page and is marked ``lang="en"``
+(the title's :class:`~server.ld.phrase.Phrase` knows the language of each of its parts).
+A source text is called by the report
 transcribed into it ("Report of Working Group 1 of the XX IACML, 2018-2021"), which is
 what a reader knows it by, rather than by its file number.
 """
@@ -12,9 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from server.browse.kinds import Facet
-from server.ld import dataset, labels
+from server.i18n import current_language
+from server.ld import dataset
+from server.ld.titles import Namer, namer
 from server.ld.urls import base, href
 
 
@@ -31,11 +37,10 @@ def key_of(facet: Facet, term: ox.NamedNode | ox.Literal) -> str:
 
 @dataclass
 class Names:
-    """Labels of the current request: the label index, the page's languages first, and
-    the reports the source texts stand for."""
+    """Titles of the current request (the page's language first) and the reports the
+    source texts stand for."""
 
-    index: labels.LabelIndex = field(default_factory=labels.index)
-    langs: tuple[str, ...] = field(default_factory=labels.preferred_languages)
+    titles: Namer = field(default_factory=namer)
     stands_for: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -46,16 +51,16 @@ class Names:
                    for graph, report in dataset.source_reports().items()}
         return cls(stands_for=reports)
 
-    def of(self, iri: str) -> dict[str, str]:
-        """A label and the language it is in (to mark an English name on a Spanish page)."""
-        named = self.stands_for.get(iri, iri)
-        text = self.index.label(named, self.langs)
-        lang = next((lg for _p, t, lg in self.index.labels.get(named, []) if t == text), "")
-        return {"label": text, "lang": lang.split("-")[0]}
+    def of(self, iri: str) -> dict[str, Any]:
+        """The title as plain text (JSON, CSV, sorting) and as HTML (parts in another
+        language than the page's marked with theirs)."""
+        title = self.titles.title(self.stands_for.get(iri, iri))
+        return {"label": title.text, "html": title.html(current_language())}
 
     def value(self, facet: Facet, term: Any) -> dict[str, Any]:
         """A facet value as pages and JSON show it."""
         key = key_of(facet, term)
         if isinstance(term, ox.Literal):
-            return {"key": key, "iri": None, "href": None, "label": term.value, "lang": ""}
+            return {"key": key, "iri": None, "href": None, "label": term.value,
+                    "html": Markup.escape(term.value)}
         return {"key": key, "iri": term.value, "href": href(term.value), **self.of(term.value)}
