@@ -62,9 +62,11 @@ CONTENT_TYPES = ["application/sparql-query", "application/x-www-form-urlencoded"
                  "text/turtle;;;charset=", "application/ld+json; profile=\"x\""]
 GET_ROUTES = ["/", "/sparql", "/health", "/metrics", "/-/settings", "/-/settings.json",
               "/-/version", "/search", "/ontology", "/dataset", "/.well-known/void",
-              "/download/", "/timeline", "/timeline.json", "/map", "/map.json", "/validate"]
+              "/download/", "/timeline", "/timeline.json", "/map", "/map.json", "/validate",
+              "/browse", "/browse/cooperations", "/browse/activities.json"]
 PATH_ROUTES = ["/id/", "/graph/", "/download/", "/ontology.", "/dataset.", "/search?q=",
-               "/sparql?format=", "/-/settings?format="]
+               "/sparql?format=", "/-/settings?format=", "/browse/",
+               "/browse/cooperations?topic=", "/browse/activities.csv?page=1&year="]
 SETTINGS = settings(deadline=None, database=None, derandomize=False, print_blob=True,
                     suppress_health_check=list(HealthCheck))
 
