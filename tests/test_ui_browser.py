@@ -1,8 +1,9 @@
 """Browser test: Debian's chromium, driven by Playwright, runs an example in YASGUI.
 
-Uses ``executable_path=/usr/bin/chromium`` (never ``playwright install``).  Every
-request to a host other than the test server is blocked and recorded, so the
-test also shows that the page works with no internet access.
+The session's one chromium (tests/browserkit.py: ``executable_path``, never
+``playwright install``; two Playwright drivers cannot run in one process). Every
+request to a host other than the test server is blocked and recorded, so the test
+also shows that the page works with no internet access.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from sparql_live import ROOT, LiveServer, dataset, graph_sizes, live_server
+
+from tests.browserkit import open_page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VENDOR = ROOT / "server" / "static" / "vendor" / "yasgui" / "yasgui.min.js"
@@ -22,7 +26,6 @@ VENDOR = ROOT / "server" / "static" / "vendor" / "yasgui" / "yasgui.min.js"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 if not IN_CI:
     pytest.importorskip("playwright.sync_api")
-from playwright import sync_api as playwright  # noqa: E402
 
 pytestmark = [
     pytest.mark.skipif(not IN_CI and not Path(CHROMIUM).exists(),
@@ -38,26 +41,10 @@ def server() -> LiveServer:
     return live_server()
 
 
-def test_yasgui_runs_an_example_query(server: LiveServer) -> None:
+def test_yasgui_runs_an_example_query(server: LiveServer, chromium: Any) -> None:
     sizes = graph_sizes(dataset())
-    outside: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-
-        def guard(route: object) -> None:
-            url = route.request.url  # type: ignore[attr-defined]
-            if urlparse(url).netloc != urlparse(server.base).netloc and \
-                    not url.startswith("data:"):
-                outside.append(url)
-                route.abort()  # type: ignore[attr-defined]
-            else:
-                route.continue_()  # type: ignore[attr-defined]
-
-        page.route("**/*", guard)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with open_page(chromium, server.base) as first, open_page(chromium, server.base) as second:
+        page = first.page
         page.goto(server.base + "/query")
         page.wait_for_selector(".yasqe .CodeMirror:visible", timeout=20000)
         tabs = page.locator(".tabsList .tab")
@@ -75,8 +62,7 @@ def test_yasgui_runs_an_example_query(server: LiveServer) -> None:
         page.locator(".yasqe_share:visible").click()
         link = page.locator(".yasqe_sharePopup input:visible").input_value()
         assert link.startswith(server.base + "/query#query=")
-        shared = browser.new_page()
-        shared.route("**/*", guard)
+        shared = second.page
         shared.goto(link)
         shared.wait_for_selector(".yasqe .CodeMirror:visible", timeout=20000)
         assert shared.evaluate("window.iacmlYasgui.getTab().getQuery()") == query
@@ -86,6 +72,5 @@ def test_yasgui_runs_an_example_query(server: LiveServer) -> None:
         shared.wait_for_selector(".yasqe .CodeMirror:visible", timeout=20000)
         assert urlparse(shared.url).path == "/query"
         assert shared.evaluate("window.iacmlYasgui.getTab().getQuery()") == query
-        browser.close()
-    assert errors == []
-    assert outside == []
+        assert first.errors == [] and second.errors == []
+        assert first.blocked == [] and second.blocked == []
