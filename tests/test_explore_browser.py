@@ -54,17 +54,21 @@ def tab_to(page: Any, wanted: str, limit: int = 120) -> dict[str, Any]:
 
 def test_keyboard_only_finds_a_cooperation_and_runs_a_query(server: LiveServer,
                                                            guarded: GuardedPage) -> None:
-    """No mouse: from the landing page to the list of cooperations, to one cooperation's
-    page, then to the editor, where a ready query is found by a word, opened, run and its
-    result read; Tab then leaves the editor. The 003 annex's first line: "On-site visit
-    from Honduras to Colombia on Child Labor, August 27 - 31, 2018" (Colombia provided,
-    Honduras received:
-    "the Colombian Ministry of Labor shared its intervention model ... with Honduras")."""
+    """No mouse: from the landing page, a search for Honduras, its country page, one of
+    its cooperations, then the editor, where a ready query is found by a word, opened, run
+    and its result read; Tab then leaves the editor. The 003 annex's first line: "On-site
+    visit from Honduras to Colombia on Child Labor, August 27 - 31, 2018" (Colombia
+    provided, Honduras received: "the Colombian Ministry of Labor shared its intervention
+    model ... with Honduras")."""
     page = guarded.page
     page.goto(server.base + "/en/")
-    tab_to(page, "f.tag === 'A' && f.href.endsWith('/browse/cooperations')")
+    tab_to(page, "f.tag === 'INPUT' && f.name === 'q'")
+    page.keyboard.type("Honduras")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/browse/cooperations")
+    page.wait_for_url("**/search?q=Honduras")
+    tab_to(page, "f.tag === 'A' && f.href.endsWith('/id/country/HND')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/id/country/HND")
     tab_to(page, "f.href.includes('/id/cooperation/20/col-hnd-child-labor')")
     page.keyboard.press("Enter")
     page.wait_for_url("**/id/cooperation/20/col-hnd-child-labor")
