@@ -109,18 +109,17 @@ def test_map(server: LiveServer, browser_page: tuple, store: ox.Store) -> None:
         ?country a <{IACML}Country> }}""")
     page.goto(server.base + "/map")
     page.wait_for_selector("#map[data-ready=true]", timeout=20000)
-    markers = page.locator("svg .map-marker")
-    assert markers.count() == len(places) > 0
-    drawn = {markers.nth(i).get_attribute("data-iri"): markers.nth(i) for i in
-             range(markers.count())}
+    markers = page.evaluate("""() => [...document.querySelectorAll('svg .map-marker')].map(
+        m => [m.dataset.iri, +m.querySelector('circle').getAttribute('r')])""")
     counts = {r["place"].value: int(r["n"].value) for r in places}  # type: ignore[union-attr]
-    assert set(drawn) == set(counts)
-    radius = {iri: float(m.locator("circle").get_attribute("r") or 0) for iri, m in drawn.items()}
+    assert len(markers) == len(places) > 0
+    radius = dict(markers)
+    assert set(radius) == set(counts)
     for one, other in pairwise(sorted(counts, key=counts.__getitem__)):
         assert (radius[one] < radius[other]) == (counts[one] < counts[other]), (one, other)
     shapes = page.locator("svg a.country-link")
-    linked = {shapes.nth(i).get_attribute("data-iri"): shapes.nth(i).get_attribute("href")
-              for i in range(shapes.count())}
+    linked = dict(page.evaluate("""() => [...document.querySelectorAll('svg a.country-link')]
+        .map(a => [a.dataset.iri, a.getAttribute('href')])"""))
     assert set(linked) == {r["country"].value for r in countries}  # type: ignore[union-attr]
     for iri, link in linked.items():
         assert link and link.endswith("/id/country/" + iri.rsplit("/", 1)[1])
@@ -133,7 +132,7 @@ def test_map(server: LiveServer, browser_page: tuple, store: ox.Store) -> None:
     target = shapes.first.get_attribute("href")
     shapes.first.focus()
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**{target}")
+    page.wait_for_url(f"**{target}", wait_until="commit")
     assert not errors and not blocked
 
 
