@@ -85,6 +85,12 @@
 
   const Table = Yasgui.Yasr.plugins.table;
   class ReadableTable extends Table {
+    constructor(yasr) {
+      super(yasr);
+      // whole cells by default: a label or a date cut to "Bilateral coop…" reads as nothing
+      if (this.persistentConfig.isEllipsed === undefined) this.persistentConfig.isEllipsed = false;
+    }
+
     getCellContent(binding, prefixes) {
       return `<div>${cellHtml(binding, prefixes)}</div>`;
     }
