@@ -7,7 +7,8 @@ hands it to :mod:`server.untrusted` before anything parses it.
 * by what the code says: a module outside ``server/untrusted/`` that reads a request
   body (``request.get_data``, ``.data``, ``.form``, ``.values``, ``.json``, ``.files``,
   ``.stream``...) either imports the door itself or is listed below with the module
-  of its area that does — a new route reading a body any other way fails here.
+  of its area that does, or is listed with what it does with values no parser reads —
+  a new route reading a body any other way fails here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ BODY = {"get_data", "data", "form", "values", "json", "get_json", "files", "stre
 #: the door; the reconciliation service's parameters are read in its params module
 THROUGH = {"server/query/protocol.py": "server/query/sparql.py",
            "server/reconcile/routes.py": "server/reconcile/params.py"}
+#: modules whose body is plain form values that no parser reads (each says what it does)
+NO_PARSER = {"server/ui/editor.py": "POST /labels: IRIs looked up in the label index"}
 
 
 def _imports_the_door(path: Path) -> bool:
@@ -55,6 +58,8 @@ def test_every_module_reading_a_body_goes_through_the_door() -> None:
     assert readers, "no route reads a body: the check lost its subject"
     astray = []
     for module, reads in readers.items():
+        if module in NO_PARSER:
+            continue
         door_module = ROOT / THROUGH.get(module, module)
         if not _imports_the_door(door_module):
             astray += reads
