@@ -206,3 +206,12 @@ def test_search_finds_the_ontology_s_spanish_labels(client: FlaskClient) -> None
     found = _search(client, "Cooperación bilateral")
     assert found[0]["href"] == "/ontology#BilateralCooperation"
     assert found[0]["matched"] == "Cooperación bilateral" and found[0]["lang"] == "es"
+
+
+def test_a_spanish_reader_lands_on_spanish_pages(client: FlaskClient) -> None:
+    for path in ("/", "/dataset", "/validate", "/sparql"):
+        first = client.get(path, headers={**BROWSER, "Accept-Language": "es-MX,es;q=0.9"})
+        assert first.status_code == 303 and first.headers["Location"].endswith("/es" + path)
+        page = client.get(first.headers["Location"], headers=BROWSER)
+        assert page.status_code == 200, path
+        assert '<html lang="es">' in page.get_data(as_text=True), path
