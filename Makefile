@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
+# make test runs the test modules on this many processes (pytest-xdist; a module's tests
+# stay together, so its live servers start once): the CI machine has 2 cores.
+TEST_PROCESSES ?= 2
 
 # Inputs of the build: a change to any of them rebuilds build/.
 BUILD_INPUTS := $(shell find ontology shapes data queries releases -type f 2>/dev/null) $(wildcard iacml/*.py iacml/*/*.py)
@@ -88,7 +91,7 @@ test: $(DATASET) $(YASGUI) browser wrk nginx java deploy-tools virtuoso
 	$(BIN)/ruff check iacml server tests bench
 	$(BIN)/mypy
 	$(BIN)/iacml coverage
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 # Every main page at 1400 and 375 px wide, as Debian's chromium draws it, into
 # build/screenshots/ (scripts/screenshots.py; not part of `make test`).
