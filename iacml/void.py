@@ -152,7 +152,7 @@ def _describe_dataset(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) 
     es_name = [r["l"].value for r in select(PROCESS_LABELS % (base, SKOS))
                if getattr(r["l"], "language", "") == "es"]
     w.text(ds, DCTERMS + "title", "IACML open knowledge graph", "en")
-    w.text(ds, DCTERMS + "title", "Grafo de conocimiento abierto de la CIMT"
+    w.text(ds, DCTERMS + "title", "Grafo de conocimiento abierto de la IACML"
            if not es_name else f"Grafo de conocimiento abierto: {es_name[0]}", "es")
     w.text(ds, DCTERMS + "description",
            "Activities, working groups, cooperation, documents and reports of the "
@@ -160,7 +160,7 @@ def _describe_dataset(w: _Writer, ds: ox.NamedNode, select: Select, meta: Meta) 
            "from its reports; every fact carries the verbatim passage it was read from.", "en")
     w.text(ds, DCTERMS + "description",
            "Actividades, grupos de trabajo, cooperación, documentos e informes de la "
-           "Conferencia Interamericana de Ministros de Trabajo (CIMT) de la OEA, transcritos "
+           "IACML (Inter-American Conference of Ministers of Labor) de la OEA, transcritos "
            "de sus informes; cada hecho lleva el pasaje textual del que se leyó.", "es")
     w.iri(ds, DCTERMS + "license", LICENSE)
     publisher = ox.NamedNode(base + "dataset#publisher")
