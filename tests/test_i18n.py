@@ -94,3 +94,11 @@ def test_a_hostile_path_cannot_reach_the_location_header(client: FlaskClient) ->
     assert "Set-Cookie" not in page.headers
     if page.status_code == 303:
         assert "\r" not in page.headers["Location"] and "\n" not in page.headers["Location"]
+
+
+def test_the_settings_page_speaks_spanish_and_marks_what_stays_english(
+        client: FlaskClient) -> None:
+    html = client.get("/es/-/settings", headers=HTML).get_data(as_text=True)
+    assert _lang(html) == "es"
+    assert "<th>qué hace</th>" in html  # as written in the core catalogue
+    assert '<td lang="en">' in html  # each setting's description, for operators, in English
