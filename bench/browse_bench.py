@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server import create_app  # noqa: E402
+from server.app import create_app  # noqa: E402
 from server.ld import datasource  # noqa: E402
 
 PAGES = ("/browse/cooperations", "/browse/cooperations?topic=topic/child-labor&status=Ongoing",

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     import pyoxigraph as ox
 
     from bench.mix import lookup_query, subjects
-    from server import create_app
+    from server.app import create_app
     from server.workers.jobs import QueryJob
     from server.workers.worker import execute, load_store
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server import create_app  # noqa: E402
+from server.app import create_app  # noqa: E402
 
 
 def _names() -> list[str]:

@@ -38,7 +38,7 @@ def _timed(func, *args):
 
 def bench_service(entry: Path, runs: int) -> tuple[float, list[float]]:
     """(first request, warm requests) in seconds, through the Flask test client."""
-    from server import create_app
+    from server.app import create_app
 
     app = create_app({"IACML_BACKEND_URL": "http://127.0.0.1:9/sparql", "IACML_RATE_LIMIT": 0})
     client = app.test_client()

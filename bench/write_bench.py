@@ -38,7 +38,7 @@ def _summary(name: str, seconds: list[float]) -> str:
 
 def measure(repeat: int) -> dict[str, list[float] | float]:
     """Seconds of each kind of write (and of the first query after one), ``repeat`` times."""
-    from server import create_app
+    from server.app import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="iacml-write-bench-"))
     app = create_app({"IACML_WRITE_TOKEN": "bench:bench", "IACML_RATE_LIMIT": 0,

@@ -5,8 +5,8 @@ One package per area: ``query`` (the /sparql route, protocol, serialisers), ``wo
 Store, /validate), ``ld`` (linked-data pages), ``ops`` (health, metrics, limits,
 rate limits), ``front`` (nginx and the launcher), ``ui`` (the query page), ``untrusted``
 (parsing of request bodies). :func:`server.app.create_app` builds the app.
+
+The package imports nothing: a query worker's zygote (``python -m server.workers.zygote``)
+imports this package first, and must not load Flask and every route to fork workers
+(about 0.5 s of each zygote's start, on the path to ready).
 """
-
-from server.app import create_app
-
-__all__ = ["create_app"]

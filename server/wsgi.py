@@ -1,5 +1,5 @@
 """The WSGI app granian serves (``server.wsgi:app``, started by :mod:`server.front.launch`)."""
 
-from server import create_app
+from server.app import create_app
 
 app = create_app()

@@ -20,7 +20,7 @@ from flask import Flask
 
 from iacml.bundle import CONTENTS, TREES
 from iacml.paths import ProjectPaths
-from server import create_app
+from server.app import create_app
 from server.ops.diskcache import prune, size
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ from rdflib.namespace import SDO
 from ruamel.yaml import YAML
 
 from iacml.release.records import latest
-from server import create_app
+from server.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/iacml/"

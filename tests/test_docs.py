@@ -140,7 +140,7 @@ def test_setting_is_documented(name: str) -> None:
 
 def _routes() -> list[tuple[str, tuple[str, ...]]]:
     """Every URL rule of the app with its methods (a remote backend: no worker starts)."""
-    from server import create_app
+    from server.app import create_app
 
     app = create_app({"IACML_BACKEND_URL": "http://127.0.0.1:9/sparql"})
     rules: dict[str, set[str]] = {}

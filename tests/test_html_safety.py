@@ -32,7 +32,7 @@ HTML_PAGES = ["/", "/query", "/validate", "/-/settings?format=html", "/search?q=
 @pytest.fixture(scope="module")
 def app(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app with writes on for alice."""
-    from server import create_app
+    from server.app import create_app
 
     application = create_app({
         "IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0, "IACML_QUERY_WORKERS": 1,

@@ -25,7 +25,7 @@ import pytest
 from flask import Flask
 from sparql_live import OXIGRAPH, free_port, oxigraph_server
 
-from server import create_app
+from server.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTRIES = ROOT / "data" / "reference" / "countries.csv"

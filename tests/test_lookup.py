@@ -17,8 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server import create_app
 from server import formats as registry
+from server.app import create_app
 from server.workers.jobs import QueryAnswer, QueryJob
 from server.workers.lookup import is_lookup
 

@@ -23,7 +23,7 @@ from iacml.paths import ProjectPaths
 from iacml.release.canonical import canonical, read_quads
 from iacml.release.make import make_release
 from iacml.release.records import Release, releases, verify
-from server import create_app
+from server.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/iacml/"

@@ -113,7 +113,7 @@ def test_host_mode_shares_the_network(other: Listener) -> None:
 
 
 def test_an_endpoint_that_cannot_be_given_a_door_stops_the_workers(dataset_path: Path) -> None:
-    from server import create_app
+    from server.app import create_app
 
     app = create_app({"IACML_DATASET": str(dataset_path), "IACML_QUERY_WORKERS": 1,
                       "IACML_SERVICE_ALLOWLIST": ["http://10.1.2.3/sparql"],

@@ -35,7 +35,7 @@ def hook(event, args):
         opened.add(args[0] if isinstance(args[0], str) else args[0].decode(errors="replace"))
 
 sys.addaudithook(hook)
-from server import create_app
+from server.app import create_app
 settings = json.loads(sys.argv[1])
 app = create_app(settings)
 client = app.test_client()

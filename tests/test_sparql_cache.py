@@ -16,7 +16,7 @@ QUERY = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
 
 @pytest.fixture(scope="module")
 def client(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory):
-    from server import create_app
+    from server.app import create_app
 
     app = create_app({"IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0,
                       "IACML_QUERY_WORKERS": 1, "IACML_WRITE_TOKEN": f"curator:{TOKEN}",

@@ -32,7 +32,7 @@ def entry() -> bytes:
 
 
 def _app(dataset: Path, journal: Path) -> Flask:
-    from server import create_app
+    from server.app import create_app
 
     return create_app({"IACML_DATASET": str(dataset), "IACML_RATE_LIMIT": 0,
                        "IACML_QUERY_WORKERS": 1, "IACML_WRITE_TOKEN": "alice:T1,bob:T2",
@@ -101,7 +101,7 @@ def test_the_admin_token_writes_any_submission_graph_but_no_built_graph(
 
 
 def test_a_token_name_with_a_hyphen_stops_the_app(dataset_path: Path, tmp_path: Path) -> None:
-    from server import create_app
+    from server.app import create_app
 
     with pytest.raises(ValueError, match="no '-'"):
         create_app({"IACML_DATASET": str(dataset_path), "IACML_WRITE_TOKEN": "al-ice:T1",
@@ -211,7 +211,7 @@ def test_a_slow_update_does_not_hold_up_a_write_to_another_graph(dataset_path: P
     no write waits on the journal lock for evaluation, validation or parsing."""
     import threading
 
-    from server import create_app
+    from server.app import create_app
 
     application = create_app({
         "IACML_DATASET": str(dataset_path), "IACML_RATE_LIMIT": 0, "IACML_QUERY_WORKERS": 2,

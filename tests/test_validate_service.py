@@ -30,7 +30,7 @@ _BNODE = re.compile(r"^N?[0-9a-f]{32}(b\d+)?$|^n[0-9a-f]{32}b\d+$")
 def client(dataset_path: Path):
     """A test client of the app; queries would go to an unreachable remote endpoint
     (not used here), so no query worker loads the dataset."""
-    from server import create_app
+    from server.app import create_app
 
     app = create_app({"IACML_BACKEND_URL": "http://127.0.0.1:9/sparql",
                       "IACML_RATE_LIMIT": 0, "IACML_VALIDATE_MAX_BYTES": LIMIT})

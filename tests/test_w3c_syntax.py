@@ -53,7 +53,7 @@ def refusals() -> dict[str, tuple[int, str]]:
 @pytest.fixture(scope="module")
 def app() -> Iterator[Flask]:
     """The endpoint over the small fixture: syntax is the question, not the data."""
-    from server import create_app
+    from server.app import create_app
 
     application = create_app({"IACML_DATASET": str(SMALL), "IACML_RATE_LIMIT": 0,
                               "IACML_QUERY_WORKERS": 2, "IACML_RESULT_CACHE_BYTES": 0})

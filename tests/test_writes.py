@@ -48,7 +48,7 @@ def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app(dataset_path: Path, journal: Path):
     """An app with writes on (token name 'alice') and two query workers."""
-    from server import create_app
+    from server.app import create_app
 
     application = create_app({"IACML_WRITE_TOKEN": f"alice:{TOKEN}",
                               "IACML_JOURNAL": str(journal), "IACML_QUERY_WORKERS": 2,
@@ -66,7 +66,7 @@ def client(app):
 @pytest.fixture(scope="module")
 def readonly(dataset_path: Path, tmp_path_factory: pytest.TempPathFactory):
     """An app with no write token configured (the default)."""
-    from server import create_app
+    from server.app import create_app
 
     application = create_app({"IACML_JOURNAL": str(tmp_path_factory.mktemp("ro") / "j.jsonl"),
                               "IACML_QUERY_WORKERS": 1, "IACML_RATE_LIMIT": 0,
