@@ -26,6 +26,7 @@ from server.ops.diskcache import prune
 from server.ops.metrics import Metrics
 from server.ops.ratelimit import RateLimiter
 from server.ops.shared import SharedRateLimiter, mark_ready, shared_dir
+from server.query.fastpath import FastQueries
 from server.query.resultcache import ResultCache
 from server.settings import BEHIND_FRONT, PROJECT_ROOT
 from server.workers.backend import Backend, LocalBackend
@@ -62,6 +63,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(settings.normalise(config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["IACML_MAX_REQUEST_BYTES"]
+    # Data-format GET/HEAD queries of /sparql are answered before Flask's machinery, by
+    # the route's own functions (server/query/fastpath.py); inside the language prefix
+    # and ProxyFix, so they see the same path and client address as every route.
+    app.wsgi_app = FastQueries(app, app.wsgi_app)  # type: ignore[method-assign]
     i18n.init_app(app)  # before ProxyFix: the language prefix is read inside it
     if os.environ.get(BEHIND_FRONT) or app.config["IACML_TRUST_PROXY"]:
         # Behind the nginx front (server/front/launch.py) the client address, scheme and host

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import (
     CollectorRegistry,
@@ -85,11 +86,18 @@ class Metrics:
         self._gauges: dict[str, Gauge] = {}
         self._gauges_lock = threading.Lock()
         self._refreshed = 0.0
+        self._request_counters: dict[tuple[str, str, int], Any] = {}
 
     def observe(self, endpoint: str, method: str, status: int, seconds: float,
                 is_query: bool) -> None:
         """Count one request; queries also feed the latency histogram."""
-        self.requests.labels(endpoint, method, str(status)).inc()
+        labels = (endpoint, method, status)
+        counter = self._request_counters.get(labels)
+        if counter is None:  # a few dozen series: their children kept, not looked up again
+            counter = self.requests.labels(endpoint, method, str(status))
+            if len(self._request_counters) < 1000:  # bounded whatever methods clients send
+                self._request_counters[labels] = counter
+        counter.inc()
         if status >= 400:
             self.errors.labels(str(status)).inc()
         if is_query:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import platform
 import time
@@ -16,11 +14,11 @@ from flask.blueprints import BlueprintSetupState
 from server import settings
 from server.ops.limits import check_request
 from server.ops.metrics import Gauges
+from server.ops.requestlog import record_request
 from server.ops.shared import ready_workers, shared_dir
 from server.workers.backend import Backend, current_backend
 
 bp = Blueprint("ops", __name__)
-access_log = logging.getLogger("iacml.access")
 
 
 def _version(package: str) -> str | None:
@@ -119,21 +117,13 @@ def _start() -> None:
 def _log(response: Response) -> Response:
     """Count the request in the metrics and write its line of the JSON access log."""
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
-    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-    current_app.extensions["iacml.metrics"].observe(endpoint, request.method,
-                                                    response.status_code, seconds,
-                                                    bool(g.get("is_query")))
-    record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
-              "client": request.remote_addr, "method": request.method,
-              "path": request.path, "status": response.status_code,
-              "ms": round(seconds * 1000, 2),
-              "bytes": response.calculate_content_length(),
-              "type": response.mimetype}
-    if g.get("is_query"):
-        record["truncated"] = response.headers.get("X-IACML-Truncated") == "true"
-    if g.get("error_message"):
-        record["error"] = g.error_message[:200]
-    access_log.info(json.dumps(record, ensure_ascii=False))
+    record_request(current_app, endpoint=request.url_rule.rule if request.url_rule
+                   else "unmatched", method=request.method, path=request.path,
+                   client=request.remote_addr, status=response.status_code, seconds=seconds,
+                   size=response.calculate_content_length(), mimetype=response.mimetype,
+                   is_query=bool(g.get("is_query")),
+                   truncated=response.headers.get("X-IACML-Truncated") == "true",
+                   error=g.get("error_message"))
     return response
 
 

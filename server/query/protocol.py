@@ -39,6 +39,9 @@ class ProtocolRequest:
     update: str | None = None  # a SPARQL Update (POST only): the guarded write path
 
 
+Pairs = list[tuple[str, str]]
+
+
 def _decode(raw: bytes, what: str) -> str:
     try:
         return raw.decode("utf-8")
@@ -47,7 +50,7 @@ def _decode(raw: bytes, what: str) -> str:
                                  f"{exc.start})") from exc
 
 
-def _pairs(raw: bytes, what: str) -> list[tuple[str, str]]:
+def _pairs(raw: bytes, what: str) -> Pairs:
     text = _decode(raw, what)
     try:
         return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
@@ -56,46 +59,61 @@ def _pairs(raw: bytes, what: str) -> list[tuple[str, str]]:
                                  "UTF-8") from exc
 
 
-def _values(pairs: list[tuple[str, str]], name: str) -> list[str]:
+def _values(pairs: Pairs, name: str) -> list[str]:
     return [value for key, value in pairs if key == name]
 
 
 def parse(request: Request, max_bytes: int) -> ProtocolRequest:
     """Read the protocol operation of ``request`` (raises ProtocolError)."""
-    if len(request.query_string) > max_bytes:
-        raise ProtocolError(413, f"the query string is larger than the request-size limit of "
-                                 f"{max_bytes} bytes (IACML_MAX_REQUEST_BYTES)")
+    url_pairs = _url_pairs(request.query_string, max_bytes)
     if request.content_length is not None and request.content_length > max_bytes:
         raise ProtocolError(413, f"the request body is larger than the request-size limit of "
                                  f"{max_bytes} bytes (IACML_MAX_REQUEST_BYTES)")
-    url_pairs = _pairs(request.query_string, "the query string")
-    queries = _values(url_pairs, "query")
-    updates: list[str] = []
-    if request.method == "POST":
-        body_queries, updates, body_pairs = _post_body(request, max_bytes, url_pairs)
-        queries, url_pairs = queries + body_queries, url_pairs + body_pairs
-    elif _values(url_pairs, "update"):
-        raise ProtocolError(403, UPDATE_REFUSED)
+    if request.method != "POST":
+        return _get_operation(url_pairs)
+    body_queries, updates, body_pairs = _post_body(request, max_bytes, url_pairs)
+    queries, url_pairs = _values(url_pairs, "query") + body_queries, url_pairs + body_pairs
     if updates:
         if queries or len(updates) > 1:
             raise ProtocolError(400, "send exactly one update and no query in one request")
         return ProtocolRequest(query=None, update=updates[0],
                                default_graphs=_values(url_pairs, "using-graph-uri"),
                                named_graphs=_values(url_pairs, "using-named-graph-uri"))
-    if request.method == "POST" and not queries:
+    if not queries:
         raise ProtocolError(400, "the POST holds no query")
+    return _query_operation(queries, url_pairs)
+
+
+def parse_query_string(raw: bytes, max_bytes: int) -> ProtocolRequest:
+    """The operation of a GET (or HEAD) from its raw query string (raises ProtocolError):
+    an update there is refused."""
+    return _get_operation(_url_pairs(raw, max_bytes))
+
+
+def _get_operation(url_pairs: Pairs) -> ProtocolRequest:
+    if _values(url_pairs, "update"):
+        raise ProtocolError(403, UPDATE_REFUSED)
+    return _query_operation(_values(url_pairs, "query"), url_pairs)
+
+
+def _url_pairs(raw: bytes, max_bytes: int) -> Pairs:
+    if len(raw) > max_bytes:
+        raise ProtocolError(413, f"the query string is larger than the request-size limit of "
+                                 f"{max_bytes} bytes (IACML_MAX_REQUEST_BYTES)")
+    return _pairs(raw, "the query string")
+
+
+def _query_operation(queries: list[str], pairs: Pairs) -> ProtocolRequest:
+    """The query operation of ``pairs``: at most one query (none: the description)."""
     if len(queries) > 1:
         raise ProtocolError(400, f"the request holds {len(queries)} queries; send exactly one")
-    formats = _values(url_pairs, "format")
+    formats = _values(pairs, "format")
     return ProtocolRequest(
         query=queries[0] if queries else None,
-        default_graphs=_values(url_pairs, "default-graph-uri"),
-        named_graphs=_values(url_pairs, "named-graph-uri"),
+        default_graphs=_values(pairs, "default-graph-uri"),
+        named_graphs=_values(pairs, "named-graph-uri"),
         format=",".join(formats) or None,
     )
-
-
-Pairs = list[tuple[str, str]]
 
 
 def _post_body(request: Request, max_bytes: int,
