@@ -22,7 +22,7 @@ import atexit
 import logging
 import sys
 import threading
-from typing import TextIO, cast
+from typing import TextIO
 
 
 class BatchedStreamHandler(logging.Handler):
@@ -77,6 +77,6 @@ def write_line(logger: logging.Logger, line: str) -> None:
             and handlers[0].formatter is not None
             and handlers[0].formatter._fmt == "%(message)s"  # noqa: SLF001
             and logger.isEnabledFor(logging.INFO)):
-        cast(BatchedStreamHandler, handlers[0]).add_line(line)
+        handlers[0].add_line(line)
     else:
         logger.info(line)

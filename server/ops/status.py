@@ -120,7 +120,7 @@ def _log(response: Response) -> Response:
     record_request(current_app, endpoint=request.url_rule.rule if request.url_rule
                    else "unmatched", method=request.method, path=request.path,
                    client=request.remote_addr, status=response.status_code, seconds=seconds,
-                   size=response.calculate_content_length(), mimetype=response.mimetype,
+                   size=response.calculate_content_length(), mimetype=response.mimetype or "",
                    is_query=bool(g.get("is_query")),
                    truncated=response.headers.get("X-IACML-Truncated") == "true",
                    error=g.get("error_message"))
