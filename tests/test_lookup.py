@@ -20,7 +20,7 @@ import pytest
 from server import formats as registry
 from server.app import create_app
 from server.workers.jobs import QueryAnswer, QueryJob
-from server.workers.lookup import is_lookup
+from server.workers.lookup import REMEMBERED_CHARS, is_lookup
 
 ID = "https://w3id.org/iacml/id/"
 
@@ -73,6 +73,14 @@ def test_lookups_are_recognised(query: str) -> None:
 @pytest.mark.parametrize("query", NOT_LOOKUPS)
 def test_everything_else_goes_to_a_worker(query: str) -> None:
     assert not is_lookup(query)
+
+
+def test_long_texts_are_recognised_without_being_remembered() -> None:
+    prologue = "".join(f"PREFIX p{i}: <http://example.org/{i}/> " for i in range(200))
+    assert len(prologue) > REMEMBERED_CHARS
+    assert is_lookup(prologue + "SELECT * { p1:a ?p ?o }")
+    assert not is_lookup(prologue + "SELECT * { ?s ?p ?o }")
+    assert is_lookup(LOOKUPS[0]) and is_lookup(LOOKUPS[0])  # asked again: remembered
 
 
 def _subjects(dataset: Path, count: int) -> list[str]:

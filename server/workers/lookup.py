@@ -18,6 +18,7 @@ mistake here can only cost speed, never the time limit.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -74,7 +75,21 @@ _PREDICATE = {"iri", "pname", "var"}
 _OBJECT = {"iri", "pname", "var", "literal", "number"}
 
 
+#: Longest query text :func:`is_lookup` remembers its answer for (a lookup with a long
+#: prologue is still recognised, only not remembered), and how many it remembers: the
+#: web process asks twice per query (whether a worker is needed, then which runs it)
+#: and clients repeat their lookups; at most ~4 MiB of texts are held.
+REMEMBERED_CHARS = 4096
+REMEMBERED = 1024
+
+
 def is_lookup(query: str) -> bool:
+    """Whether ``query`` is a lookup by IRI, whose cost one subject's statements bound
+    (:func:`recognise`, remembered for short texts)."""
+    return _remembered(query) if len(query) <= REMEMBERED_CHARS else recognise(query)
+
+
+def recognise(query: str) -> bool:
     """Whether ``query`` is a lookup by IRI, whose cost one subject's statements bound.
 
     A lookup is an optional prologue of PREFIX/BASE declarations, then
@@ -99,6 +114,9 @@ def is_lookup(query: str) -> bool:
             body = body[1:]
         return _pattern(body) == len(body)
     return form == ("word", "SELECT") and _is_select_lookup(rest)
+
+
+_remembered = functools.lru_cache(maxsize=REMEMBERED)(recognise)
 
 
 def _after_prologue(tokens: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
