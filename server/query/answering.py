@@ -136,12 +136,10 @@ def run_query(app: Any, asked: Asked, query: str, default_graphs: list[str],
     checked = _checked(app, asked, job, format_param)
     if isinstance(checked, Reply):
         return checked
-    answered = _run(app, asked, checked, format_param)
-    if isinstance(answered, Reply):
-        return answered
-    if key:
+    answered = _run(app, asked, checked, format_param, etag)
+    if key and isinstance(answered, Answered):
         cache.put(key, answered.answer)
-    return replace(answered, etag=etag)
+    return answered
 
 
 def _tags(asked: Asked) -> set[str]:
@@ -168,7 +166,8 @@ def _checked(app: Any, asked: Asked, job: QueryJob,
     return job
 
 
-def _run(app: Any, asked: Asked, job: QueryJob, format_param: str | None) -> Answered | Reply:
+def _run(app: Any, asked: Asked, job: QueryJob, format_param: str | None,
+         etag: str | None) -> Answered | Reply:
     """The answer of a checked job, within the client's fair share of the workers."""
     backend = app.extensions["iacml.backend"]
     limit = app.config["IACML_QUERY_TIMEOUT"]
@@ -195,7 +194,7 @@ def _run(app: Any, asked: Asked, job: QueryJob, format_param: str | None) -> Ans
         return not_acceptable(answer.kind, asked.accept, format_param)
     if not answer.ok:
         return error_reply(answer.status, answer.message or "query failed")
-    return Answered(answer, None, hit=False, server_timing=timing)
+    return Answered(answer, etag, hit=False, server_timing=timing)
 
 
 def _pool_error(app: Any, exc: PoolError, limit: float) -> Reply:

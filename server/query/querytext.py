@@ -11,6 +11,7 @@ which must be on the allow-list.  The syntax itself is checked by pyoxigraph
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ def expand_escapes(text: str) -> str:
     return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryFacts:
     """What the lexer found: form (SELECT...), dataset clause, SERVICE keyword."""
 
@@ -59,14 +60,26 @@ class QueryFacts:
         return self.form in {"CONSTRUCT", "DESCRIBE"}
 
 
+#: Longest text whose facts are remembered, and how many: the web process asks for a
+#: query's facts at its door and again when it answers a lookup itself, and clients
+#: repeat their queries (at most ~4 MiB of texts are held).
+REMEMBERED_CHARS = 4096
+REMEMBERED = 1024
+
+
 def analyse(query: str) -> QueryFacts:
-    """Return the lexical facts of ``query`` (never raises)."""
-    facts = QueryFacts()
+    """Return the lexical facts of ``query`` (never raises); remembered for short texts."""
+    return _remembered(query) if len(query) <= REMEMBERED_CHARS else _analyse(query)
+
+
+def _analyse(query: str) -> QueryFacts:
+    form: str | None = None
     depth = 0
+    dataset = service = prefixed = variable_like = False
     for match in _TOKEN.finditer(expand_escapes(query)):
         kind = match.lastgroup
         if kind == "iri" and _VARIABLE_LIKE_IRI.match(match.group()):
-            facts.has_variable_like_iri = True
+            variable_like = True
         elif kind == "open":
             depth += 1
         elif kind == "close":
@@ -74,16 +87,20 @@ def analyse(query: str) -> QueryFacts:
         elif kind == "word":
             word = match.group()
             if ":" in word:
-                facts.has_prefixed_name = True
+                prefixed = True
                 continue
             upper = word.upper()
-            if facts.form is None and depth == 0 and (upper in FORMS or upper in UPDATE_WORDS):
-                facts.form = upper
+            if form is None and depth == 0 and (upper in FORMS or upper in UPDATE_WORDS):
+                form = upper
             if upper == "FROM" and depth == 0:
-                facts.has_dataset_clause = True
+                dataset = True
             if upper == "SERVICE":
-                facts.has_service = True
-    return facts
+                service = True
+    return QueryFacts(form=form, has_dataset_clause=dataset, has_service=service,
+                      has_prefixed_name=prefixed, has_variable_like_iri=variable_like)
+
+
+_remembered = functools.lru_cache(maxsize=REMEMBERED)(_analyse)
 
 
 def same_tokens(query: str, parse: Callable[[str], object]) -> bool:
