@@ -94,6 +94,8 @@ def test_a_lookup_in_every_results_format(app: Flask, taken: list[str], accept: 
     assert year[1] in body.decode()  # the year source 000 gives the XXI IACML
     assert headers["x-iacml-cache"] == "miss" and headers["etag"].startswith('W/"')
     assert headers["vary"] == "Accept" and headers["access-control-allow-origin"] == "*"
+    assert "ETag" in headers["access-control-expose-headers"]
+    assert "access-control-allow-methods" not in headers  # a preflight's, sent on OPTIONS
     assert headers["x-content-type-options"] == "nosniff"
     assert int(headers["x-iacml-rows"]) >= 1 and headers["content-length"] == str(len(body))
     # the same again: a cache hit, the same answer and ETag, both ways

@@ -12,6 +12,7 @@ from server import formats
 from server.query import answering, cells, servicedesc
 from server.query.answering import (
     CORS_HEADERS,
+    PREFLIGHT_HEADERS,
     Asked,
     Reply,
     answer_headers,
@@ -56,6 +57,8 @@ def _asked() -> Asked:
 @bp.after_request
 def _cors(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
     return response
 
 
