@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.mix import lookup_query, subjects
     from server.app import create_app
     from server.workers.jobs import QueryJob
-    from server.workers.worker import execute, load_store
+    from server.workers.served import load_store
+    from server.workers.worker import execute
 
     queries = [lookup_query(iri) for iri in subjects(args.dataset, 2000)]
     random.Random(1).shuffle(queries)

@@ -4,7 +4,8 @@ The stages of :mod:`iacml.pipeline` over whole graphs, in order: parse → terms
 quotes → dates (bounds of every date value) → reasoning (per fact graph) →
 preferred (graph/preferred) → QC (over the store of the whole dataset) → shapes
 (per fact graph) → merge (the default graph as the RDF merge) → report
-(``build/``) → owl-dl (``build/iacml-dl.owl``). A stage that finds a problem
+(``build/``) → store (the dump as an on-disk store, ``build/iacml.oxigraph``) → owl-dl
+(``build/iacml-dl.owl``). A stage that finds a problem
 raises BuildError listing every problem with the file and the resource
 concerned; warnings are printed and kept in ``build/reports/``.
 """
@@ -23,6 +24,7 @@ from rdflib import Graph, URIRef
 
 from .bundle import write_bundle
 from .defaultgraph import merge_default_graph
+from .diskstore import write_store
 from .errors import BuildError
 from .namespaces import (
     G_CURATION,
@@ -227,6 +229,7 @@ def build(paths: ProjectPaths | None = None, echo: Callable[[str], None] = print
                          "default graph (the merge of the named graphs)")
     if write:
         run("report", lambda: _write(paths, stages.store, report))
+        run("store", lambda: _write_disk_store(paths))
         run("owl-dl", lambda: write_dl_artefact(data.graphs, paths.dataset_owl_dl,
                                                 report.build_id))
     return report
@@ -262,6 +265,14 @@ def _write(paths: ProjectPaths, store: ox.Store, report: BuildReport) -> str:
     bundled = write_bundle(paths, report.build_id)
     return (f"{paths.dataset_nq.relative_to(paths.root)}, {paths.dataset_trig.name}, reports/, "
             f"served/ ({bundled} files)")
+
+
+def _write_disk_store(paths: ProjectPaths) -> str:
+    """The dump as the on-disk store every server process opens read-only."""
+    disk = write_store(paths.dataset_nq)
+    size = sum(p.stat().st_size for p in disk.folder.iterdir() if p.is_file())
+    return (f"{disk.folder.relative_to(paths.root)}/ ({disk.quads} quads, "
+            f"{size / 1048576:.1f} MiB), opened read-only by the server")
 
 
 def _summary_markdown(report: BuildReport) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from iacml.diskstore import served_store
 from iacml.namespaces import GRAPH
 from server import i18n, settings
 from server.ops.accesslog import BatchedStreamHandler
@@ -87,10 +88,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                          str(GRAPH))
     else:
         dataset = settings.dataset_path(app.config["IACML_DATASET"])
+        # the build's on-disk store of this very dump, opened read-only by every process
+        disk = served_store(dataset) if app.config["IACML_STORE"] == "disk" else None
         backend = LocalBackend(str(dataset), app.config["IACML_QUERY_WORKERS"],
                                str(settings.dataset_path(app.config["IACML_JOURNAL"])),
                                app.config["IACML_LOOKUPS_IN_PROCESS"],
-                               app.config["IACML_QUERY_MEMORY_MB"], network)
+                               app.config["IACML_QUERY_MEMORY_MB"], network, disk)
     # The dataset loads in the zygote process while this one imports the blueprints.
     backend.begin()
     atexit.register(backend.close)
@@ -111,7 +114,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from server.write import writes
 
-    app.extensions["iacml.writer"] = writes.submissions(app.config)
+    # an accepted write also makes the snapshot the on-disk store's readers open
+    app.extensions["iacml.writer"] = writes.submissions(
+        app.config, backend.disk if isinstance(backend, LocalBackend) else None)
 
     # Every route is in a blueprint, and every blueprint is registered here, in this
     # order: ops first, as its app-wide hooks (URL and body limits, timing) must run

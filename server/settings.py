@@ -23,6 +23,13 @@ def _to_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _store_mode(value: str) -> str:
+    mode = str(value).strip().lower()
+    if mode not in {"disk", "memory"}:
+        raise ValueError(f"IACML_STORE must be 'disk' or 'memory', not {value!r}")
+    return mode
+
+
 def _to_list(value: str | list[str]) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
@@ -69,12 +76,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IACML_QUERY_WORKERS", 3, int,
             "Query worker processes per web worker, forked from one copy of the dataset "
             "(copy-on-write); each answers one query at a time."),
+    Setting("IACML_STORE", "disk", _store_mode,
+            "Where the query processes read the dataset: 'disk' opens the store the build "
+            "writes beside the dump (build/iacml.oxigraph) read-only in every process "
+            "(ready in milliseconds, the data shared through the page cache; a dump "
+            "without a matching store is loaded into memory); 'memory' loads the dump "
+            "into each process (queries about twice as fast in the engine, the data's "
+            "memory once per zygote and lookup copy)."),
     Setting("IACML_LOOKUPS_IN_PROCESS", True,
             lambda v: v if isinstance(v, bool) else _to_bool(str(v)),
             "Answer lookups by IRI (one triple pattern with a constant subject, whose cost "
             "is bounded by that subject's statements) from a copy of the store in the web "
-            "process instead of a worker: faster, at the cost of one more copy of the data "
-            "in memory. Every other query runs in a killable worker."),
+            "process instead of a worker: faster (with IACML_STORE=memory, at the cost of "
+            "one more copy of the data in memory). Every other query runs in a killable "
+            "worker."),
     Setting("IACML_SERVICE_ALLOWLIST", [], _to_list,
             "Endpoints a query may call with SERVICE (space or comma separated IRIs). "
             "Empty: every SERVICE clause is refused with 403."),

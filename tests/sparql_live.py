@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
+from iacml.diskstore import description_path, served_store, store_folder
 from server import settings as server_settings
 from server.ops.readiness import wait_until_serving
 
@@ -41,7 +42,8 @@ _snapshot: list[Path] = []
 def dataset() -> Path:
     """The dump the servers load: the build's when it exists, else the fixture.
 
-    The build's dump is copied once per test session, so the servers and the
+    The build's dump is copied once per test session, with its on-disk store (which
+    the servers open read-only, as they would in production), so the servers and the
     expected values read the same data even if a build runs meanwhile.
     """
     if not BUILT.exists():
@@ -50,7 +52,11 @@ def dataset() -> Path:
         folder = Path(tempfile.mkdtemp(prefix="iacml-test-dataset-"))
         atexit.register(shutil.rmtree, folder, True)
         copy = folder / BUILT.name
-        shutil.copyfile(BUILT, copy)
+        shutil.copy2(BUILT, copy)
+        built_store = store_folder(BUILT)
+        if served_store(BUILT) is not None:  # a build from before the store: the dump only
+            shutil.copytree(built_store, store_folder(copy))
+            shutil.copy2(description_path(built_store), description_path(store_folder(copy)))
         _snapshot.append(copy)
     return _snapshot[0]
 

@@ -13,6 +13,9 @@ from typing import Any, Protocol, cast
 
 from flask import current_app
 
+from iacml.diskstore import DiskStore
+from iacml.journal import file_id
+from iacml.snapshots import Snapshots
 from server.workers.jobs import AnswerT, CountsAnswer, CountsJob, Job, QueryJob
 from server.workers.lookup import LocalLookups, is_lookup
 from server.workers.pool import QueryPool
@@ -83,11 +86,16 @@ class LocalBackend:
 
     def __init__(self, dataset: str, workers: int, journal: str | None = None,
                  lookups_in_process: bool = True, memory_mib: float = 0.0,
-                 zygote_args: tuple[str, ...] = ()) -> None:
-        self.pool = QueryPool(dataset, workers, journal, memory_mib, zygote_args)
+                 zygote_args: tuple[str, ...] = (), disk: DiskStore | None = None) -> None:
+        self.pool = QueryPool(dataset, workers, journal, memory_mib, zygote_args,
+                              str(disk.folder) if disk else None)
         self.dataset = Path(dataset)
         self.journal = Path(journal) if journal else None
-        self.lookups = LocalLookups(dataset, journal) if lookups_in_process else None
+        self.disk = disk  # the dataset's on-disk store (None: loaded into memory)
+        #: the snapshots of accepted writes the workers open (iacml/snapshots.py)
+        self.snapshots = Snapshots(disk, journal) if disk and journal else None
+        self._covered: tuple[tuple[int, int] | None, int] | None = None
+        self.lookups = LocalLookups(dataset, journal, disk) if lookups_in_process else None
         self.lookups_answered = 0
         self._base_version = self._read_base_version()
 
@@ -98,11 +106,12 @@ class LocalBackend:
 
     def begin(self) -> None:
         """Start the zygote loading the dataset, without waiting for it."""
+        self.ensure_snapshot(self.journal_size())  # the zygote opens it at once
         self.pool.start(wait=False)
 
     def wait_ready(self) -> None:
-        """Load the in-process copy for lookups (the zygote loads meanwhile, in its
-        own process) and wait until the workers are forked."""
+        """Open the in-process store for lookups (the zygote opens its own meanwhile,
+        in its own process) and wait until the workers are forked."""
         if self.lookups is not None:
             try:
                 self.lookups.load()
@@ -117,6 +126,7 @@ class LocalBackend:
     def health(self) -> dict[str, Any]:
         """Store state for /health."""
         return {"backend": self.name, "loaded": self.pool.loaded, "triples": self.pool.triples,
+                "store": "disk" if self.disk else "memory",
                 "workers_ready": self.pool.ready, "workers": self.pool.size,
                 "error": self.pool.error}
 
@@ -154,11 +164,28 @@ class LocalBackend:
         applies the journal up to its current end (the writes accepted so far)."""
         if job.journal_end is None:  # a write names its own
             job = replace(job, journal_end=self.journal_size())
+        self.ensure_snapshot(job.journal_end)
         if self.lookups is not None and isinstance(job, QueryJob) \
                 and self.answers_in_process(job):
             self.lookups_answered += 1
             return cast(AnswerT, self.lookups.run(job))
         return self.pool.run(job, time_limit)
+
+    def ensure_snapshot(self, end: int | None) -> None:
+        """On the on-disk store, make sure a snapshot holds the journal up to byte
+        ``end`` before a worker needs it: the workers open snapshots but never make one
+        (server/workers/served.py). Normally the write made it already: one stat of
+        the journal per job."""
+        if self.snapshots is None or end is None:
+            return
+        identity = file_id(self.snapshots.journal.path)
+        covered = self._covered
+        if identity is None and end == 0 and covered is None:
+            return  # no journal, no write: the base store is current
+        if covered is not None and covered[0] == identity and covered[1] >= end:
+            return
+        snapshot = self.snapshots.covering(end)
+        self._covered = (snapshot.journal, snapshot.offset) if snapshot else None
 
     def answers_in_process(self, job: Job[Any]) -> bool:
         """True for a lookup by IRI answered from the web process's copy (no worker)."""

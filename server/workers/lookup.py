@@ -24,9 +24,10 @@ import threading
 
 import pyoxigraph as ox
 
-from iacml.journal import Replayer
+from iacml.diskstore import DiskStore
 from server.workers.jobs import QueryAnswer, QueryJob
-from server.workers.worker import load_store, run_query
+from server.workers.served import ServedStore
+from server.workers.worker import run_query
 
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 # A deliberately narrow prefixed name: letters, digits, _ and - (no dots, escapes or %).
@@ -189,24 +190,28 @@ def _modifiers(tokens: list[tuple[str, str]]) -> bool:
 
 
 class LocalLookups:
-    """An in-process copy of the store for lookups, kept current with the write journal."""
+    """The store opened in process for lookups (the build's on-disk store read-only, or
+    an in-memory copy of the dump), kept current with the write journal."""
 
-    def __init__(self, dataset: str, journal: str | None) -> None:
+    def __init__(self, dataset: str, journal: str | None, disk: DiskStore | None = None) -> None:
         self.dataset = dataset
-        self.store: ox.Store | None = None
-        self._replayer = Replayer(journal, keep_merge=True)  # as the workers
+        # the workers' own way of holding the data, so the same data and answers
+        self.served = ServedStore(dataset, journal, disk)
         self._lock = threading.Lock()
 
+    @property
+    def store(self) -> ox.Store:
+        """The store lookups read now."""
+        return self.served.store
+
     def load(self) -> None:
-        """Load the dataset (and the journal so far) into memory."""
-        # the workers' own loader, so the same data; a missing or broken dump raises
-        store = load_store(self.dataset)
-        self._replayer.catch_up(store)
-        self.store = store
+        """Open or load the dataset, current with the journal; a missing or broken dump
+        raises."""
+        self.served.open()
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Answer a lookup job exactly as a worker would (same code, same output)."""
-        assert self.store is not None
-        with self._lock:  # one replay at a time; queries themselves run concurrently
-            self._replayer.catch_up(self.store, job.journal_end)
-        return run_query(self.store, job)
+        with self._lock:  # one catch-up at a time; queries themselves run concurrently
+            self.served.catch_up(job.journal_end)
+            opened = self.served.opened  # held while the query runs (a newer may come)
+        return run_query(opened.store, job)

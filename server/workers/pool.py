@@ -95,8 +95,10 @@ class QueryPool:
     """Pool of ``size`` workers forked from a zygote holding the dataset at ``dataset``."""
 
     def __init__(self, dataset: str | None, size: int = 2, journal: str | None = None,
-                 memory_mib: float = 0.0, zygote_args: tuple[str, ...] = ()) -> None:
+                 memory_mib: float = 0.0, zygote_args: tuple[str, ...] = (),
+                 store: str | None = None) -> None:
         self.dataset = dataset
+        self.store = store  # the dataset's on-disk store folder, opened read-only
         self.memory_mib = memory_mib  # cap on what one query adds to its worker; 0: none
         self.journal = journal
         self.zygote_args = zygote_args  # the workers' network (server.workers.sandbox.zygote_args)
@@ -141,7 +143,8 @@ class QueryPool:
         self._zygote = subprocess.Popen(
             [sys.executable, "-m", "server.workers.zygote", self.dataset or "",
              "--fd", str(theirs.fileno())]
-            + (["--journal", self.journal] if self.journal else []) + list(self.zygote_args),
+            + (["--journal", self.journal] if self.journal else [])
+            + (["--store", self.store] if self.store else []) + list(self.zygote_args),
             pass_fds=[theirs.fileno()], env=env, cwd=str(PROJECT_ROOT))
         theirs.close()
         self._ctrl = ours

@@ -1,4 +1,4 @@
-"""The query worker: a process holding the dataset in an in-memory pyoxigraph store.
+"""The query worker: a process answering jobs from the dataset (server/workers/served.py).
 
 A worker reads jobs from its pipe and answers each (:mod:`server.workers.jobs`: the
 answers hold serialised bytes, never a store or a term), and can be killed at any moment by the pool
@@ -13,14 +13,11 @@ import os
 import traceback
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
 
-from iacml.defaultgraph import has_merge, merge_default_graph
 from iacml.entries import EntryParseError, entry_ntriples
-from iacml.journal import Replayer
 from server.query import querytext, results
 from server.untrusted import updates
 from server.workers import dialect
@@ -38,35 +35,10 @@ from server.workers.jobs import (
     QueryJob,
     UpdateJob,
 )
+from server.workers.served import ServedStore
 
 COUNT_QUERY = ("SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
                "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g")
-
-
-def load_store(path: str | None) -> ox.Store:
-    """Load the dump at ``path`` (N-Quads, TriG, ...) into a new in-memory store whose
-    default graph is the RDF merge of its named graphs (iacml.defaultgraph): the build
-    writes it into the dump; a dump without it (a test fixture) gets it here."""
-    store = ox.Store()
-    if path:
-        rdf_format = ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")) or \
-            ox.RdfFormat.N_QUADS
-        store.bulk_load(path=path, format=rdf_format)
-        if not has_merge(store):
-            merge_default_graph(store)
-    return store
-
-
-#: The write journal this process follows (set in the zygote, inherited by workers).
-_JOURNAL = Replayer(None)
-
-
-def follow_journal(path: str | None, store: ox.Store) -> int:
-    """Follow the journal at ``path``: apply every complete record to ``store`` now
-    (in the zygote, before forking), and later ones before each job."""
-    global _JOURNAL
-    _JOURNAL = Replayer(path, keep_merge=True)  # the default graph stays the merge
-    return _JOURNAL.catch_up(store)
 
 
 def _graphs(iris: tuple[str, ...] | None) -> list[ox.NamedNode] | None:
@@ -89,8 +61,6 @@ def dataset_options(job: QueryJob) -> dict[str, Any]:
 
 def execute(store: ox.Store, job: Job[AnswerT]) -> AnswerT:
     """Run one job against ``store`` and return its answer."""
-    if job.journal_end is not None:  # apply the writes accepted before this job was sent
-        _JOURNAL.catch_up(store, job.journal_end)
     answer: Answer
     match job:
         case QueryJob():
@@ -246,15 +216,18 @@ def _native_json(answer: ox.QuerySolutions, cap: int) -> tuple[bytes, int] | Non
     return (body, rows) if rows <= cap else None
 
 
-def serve(conn: Connection, store: ox.Store) -> None:
-    """Answer jobs from ``conn`` against ``store`` until the pipe closes."""
+def serve(conn: Connection, served: ServedStore) -> None:
+    """Answer jobs from ``conn`` against ``served`` until the pipe closes; before each,
+    the writes accepted before it was sent are made visible (its ``journal_end``)."""
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer: Answer = execute(store, job)
+            if job.journal_end is not None:
+                served.catch_up(job.journal_end)
+            answer: Answer = execute(served.store, job)
         except Exception as exc:  # noqa: BLE001 - any crash is the job's 500, not the worker's
             answer = job.failed(500, f"{exc.__class__.__name__}: {exc}",
                                 trace=traceback.format_exc(limit=5))

@@ -1,11 +1,13 @@
-"""The zygote: one process that loads the dataset once and forks query workers.
+"""The zygote: one process that opens the dataset once and forks query workers.
 
 Started by :class:`server.workers.pool.QueryPool` as ``python -m server.workers.zygote DATASET``
-with a control socket on file descriptor ``--fd``.  It loads the store, says
+with a control socket on file descriptor ``--fd``.  It opens the build's on-disk store
+read-only (``--store``) or loads the dump into memory (server/workers/served.py), says
 ``ready N`` (or ``error ...``), then for each ``fork`` request (which carries the
-worker's end of a fresh socket pair) forks a worker that inherits the loaded
-store copy-on-write.  A replacement worker is therefore ready in a millisecond
-and costs almost no CPU, and the workers share the dataset's memory pages.
+worker's end of a fresh socket pair) forks a worker that inherits the opened
+store (copy-on-write), after moving to the newest snapshot of the accepted writes.
+A replacement worker is therefore ready in a millisecond and costs almost no CPU, and
+the workers share the dataset's pages (the page cache's, on disk).
 It exits when the control socket closes (its web process is gone).
 """
 
@@ -18,12 +20,15 @@ import socket
 import sys
 import threading
 from multiprocessing.connection import Connection
+from pathlib import Path
 
+from iacml.diskstore import DiskStore
 from server.query import querytext
 from server.workers import sandbox, worker
+from server.workers.served import ServedStore
 
 
-def _child(job_fd: int, ctrl: socket.socket, store: object) -> None:
+def _child(job_fd: int, ctrl: socket.socket, served: ServedStore) -> None:
     ctrl.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -31,7 +36,7 @@ def _child(job_fd: int, ctrl: socket.socket, store: object) -> None:
     try:
         # every job runs on one thread with a stack of a known size (see above)
         threading.stack_size(WORKER_STACK_BYTES)
-        jobs = threading.Thread(target=worker.serve, args=(Connection(job_fd), store),
+        jobs = threading.Thread(target=worker.serve, args=(Connection(job_fd), served),
                                 name="iacml-worker")
         jobs.start()
         jobs.join()
@@ -53,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dataset", nargs="?", default="")
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--journal", default="")
+    parser.add_argument("--store", default="",
+                        help="the on-disk store of the dataset to open read-only")
     parser.add_argument("--network", choices=("isolated", "host"), default="isolated")
     parser.add_argument("--allow", action="append", default=[],
                         help="an endpoint the workers may reach (IACML_SERVICE_ALLOWLIST)")
@@ -68,15 +75,18 @@ def main(argv: list[str] | None = None) -> int:
                          .encode() + b"\n")
             return 1
     try:
-        store = worker.load_store(args.dataset or None)
-        worker.follow_journal(args.journal or None, store)  # forked workers start current
+        # it forks: never advances the snapshots itself (see ServedStore.advance)
+        served = ServedStore(args.dataset or None, args.journal or None,
+                             DiskStore.described(Path(args.store)) if args.store else None,
+                             advance=False)
+        quads = served.open()  # with the journal's writes so far: forked workers start current
     except Exception as exc:
         ctrl.sendall(f"error cannot load {args.dataset}: {exc}".replace("\n", " ").encode()
                      + b"\n")
         return 1
     querytext.preload()  # workers inherit rdflib's SPARQL parser, used for SERVICE checks
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
-    ctrl.sendall(f"ready {len(store)}\n".encode())
+    ctrl.sendall(f"ready {quads}\n".encode())
     while True:
         try:
             _msg, fds, _flags, _addr = socket.recv_fds(ctrl, 16, 1)
@@ -84,9 +94,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not fds:
             return 0  # control socket closed
+        try:
+            served.to_newest()
+        except OSError:
+            pass  # the worker catches up at its first job
         pid = os.fork()
         if pid == 0:
-            _child(fds[0], ctrl, store)
+            _child(fds[0], ctrl, served)
         os.close(fds[0])
         ctrl.sendall(f"{pid}\n".encode())
 

@@ -18,12 +18,14 @@ journal's lock:
 
 Writes to one graph from one process queue on a lock of that graph, so they do
 not race each other through step 3; writes to other graphs never wait for them.
-Query workers apply the journal before their next query, so the write is visible
-to the next query in every worker.
+Query workers apply the journal before their next query (or, on the on-disk store,
+open the snapshot the commit made: iacml/snapshots.py), so the write is visible to the
+next query in every worker.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -38,6 +40,7 @@ import pyoxigraph as ox
 from flask import current_app
 from rdflib import Graph
 
+from iacml.diskstore import DiskStore
 from iacml.errors import BuildError
 from iacml.journal import (
     G_SUBMISSIONS_LOG,
@@ -50,6 +53,7 @@ from iacml.journal import (
 )
 from iacml.paths import ProjectPaths
 from iacml.pipeline import ValidationOutcome, checker_for, data_version
+from iacml.snapshots import Snapshots
 from server.settings import dataset_path, served_paths
 from server.workers.backend import current_backend
 from server.workers.jobs import UpdateAnswer, UpdateJob
@@ -59,6 +63,7 @@ LOG = "https://w3id.org/iacml/log#"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+log = logging.getLogger("iacml.writes")
 #: Times a write is found again when other writes keep landing while it is checked.
 ATTEMPTS = 5
 
@@ -118,8 +123,10 @@ class Submissions:
     """The write side of one app: the journal and the submission graphs it serves."""
 
     def __init__(self, journal_path: Path, dataset: Path,
-                 paths: Callable[[], ProjectPaths]) -> None:
+                 paths: Callable[[], ProjectPaths], disk: DiskStore | None = None) -> None:
         self.journal = Journal(journal_path)
+        #: With an on-disk store, each accepted write makes a snapshot (iacml/snapshots.py)
+        self.snapshots = Snapshots(disk, journal_path) if disk else None
         self.state = ox.Store()  # the submission graphs and the log graph, from the journal
         self.replayer = Replayer(journal_path)
         self.dataset = dataset
@@ -181,6 +188,7 @@ class Submissions:
                     record.seq = self.journal.next_seq()
                     record.log = _log_triples(record)
                     self.journal.append(record)
+                    self._snapshot()
                 self.refresh()
                 return WriteResult(graph, record.seq, by.name, len(before), len(checked),
                                    time.perf_counter() - start, len(checked - before),
@@ -188,6 +196,17 @@ class Submissions:
         raise WriteRefused(503, f"other writes kept changing the submission graphs while "
                                 f"this one was checked ({ATTEMPTS} times); retry",
                            headers={"Retry-After": "1"})
+
+    def _snapshot(self) -> None:
+        """Make the snapshot holding the record just appended (the journal's lock held),
+        so the next query of any process opens it at once. The record is durable
+        already: if this fails, the first reader that needs it makes it."""
+        if self.snapshots is None:
+            return
+        try:
+            self.snapshots.advance()
+        except Exception:  # noqa: BLE001 - the write is accepted; a reader retries
+            log.exception("the snapshot of an accepted write could not be made now")
 
     def _guard(self, graph: str, after: Graph | None) -> set[str]:
         """Validate ``after`` with the other submission graphs; its N-Triples lines
@@ -253,15 +272,17 @@ def _log_triples(record: Record) -> str:
     return "".join(f"{node} <{p}> {o} .\n" for p, o in lines)
 
 
-def submissions(config: Mapping[str, Any]) -> Submissions:
-    """The app's :class:`Submissions` (the journal path is IACML_JOURNAL); a
-    misconfigured token setting stops the app here, naming the setting."""
+def submissions(config: Mapping[str, Any], disk: DiskStore | None = None) -> Submissions:
+    """The app's :class:`Submissions` (the journal path is IACML_JOURNAL; ``disk``: the
+    on-disk store the query processes read); a misconfigured token setting stops the
+    app here, naming the setting."""
     from server.write.tokens import parse_tokens
 
     parse_tokens(config.get("IACML_WRITE_TOKEN", ""))
     parse_tokens(config.get("IACML_ADMIN_TOKEN", ""), admin=True)
     return Submissions(journal_path(config["IACML_JOURNAL"]),
-                       dataset_path(config["IACML_DATASET"]), lambda: served_paths(config))
+                       dataset_path(config["IACML_DATASET"]), lambda: served_paths(config),
+                       disk)
 
 
 def journal_path(value: str) -> Path:
