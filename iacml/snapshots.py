@@ -153,13 +153,13 @@ class Snapshots:
         identity = file_id(self.journal.path)
         head = _head(self.journal.path)
         applied = _read_json(self.folder / "primary.json")
-        if not self._primary_follows(applied, identity, head):
+        state = self._primary_state(applied, identity, head)
+        if state == "other":
             # the primary holds the base store + the records of the journal up to its
-            # offset; another base or journal (a new build, a restored or rotated
-            # journal) means the primary is made again and replays this journal whole
+            # offset; another base or journal (a new build, a restored journal) means
+            # the primary is made again and replays this journal whole
             self._new_primary()
-            applied = {"offset": 0}
-        offset = int(applied["offset"]) if applied else 0
+        offset = int(applied["offset"]) if applied and state == "follows" else 0
         records, end = read_lines(self.journal.path, offset)
         newest = self.newest()
         if not records and (newest is None and end == 0 or
@@ -178,16 +178,22 @@ class Snapshots:
         self.collect()
         return made
 
-    def _primary_follows(self, applied: dict[str, Any] | None,
-                         identity: tuple[int, int] | None, head: str) -> bool:
-        """Whether the primary holds this base and a prefix of this journal."""
+    def _primary_state(self, applied: dict[str, Any] | None,
+                       identity: tuple[int, int] | None, head: str) -> str:
+        """``follows``: the primary holds this base and a prefix of this journal;
+        ``rotated``: of the journal `iacml export-submissions` just rotated (its records
+        stay applied until the exported files are built, as in a running server that
+        replays the journal in memory; the new journal is replayed on top); ``other``."""
         if applied is None or applied.get("base") != self.base.identity \
                 or not (self.primary / "CURRENT").exists():
-            return False
+            return "other"
         offset = int(applied.get("offset", 0))
-        return offset == 0 or (_journal_id(applied.get("journal")) == identity
-                               and applied.get("head") == head
-                               and offset <= self.journal.size())
+        followed = _journal_id(applied.get("journal"))
+        if offset == 0 or (followed == identity and applied.get("head") == head
+                           and offset <= self.journal.size()):
+            return "follows"
+        exported = self.journal.path.parent.glob(f"{self.journal.path.stem}-*.exported")
+        return "rotated" if any(file_id(p) == followed for p in exported) else "other"
 
     def _new_primary(self) -> None:
         """The primary made anew from the base store (a checkpoint of it: hard links)."""

@@ -78,11 +78,13 @@ def commit(journal: Journal, snapshots: Snapshots | None, rec: Record) -> int:
 def test_the_build_writes_the_store_of_its_dump(dataset_path: Path) -> None:
     disk = served_store(dataset_path)
     assert disk is not None, "make build writes build/iacml.oxigraph beside the dump"
-    in_dump = list(ox.parse(path=str(dataset_path), format=ox.RdfFormat.N_QUADS))
-    default = sum(1 for q in in_dump if isinstance(q.graph_name, ox.DefaultGraph))
+    quads = default = 0
+    for quad in ox.parse(path=str(dataset_path), format=ox.RdfFormat.N_QUADS):
+        quads += 1
+        default += isinstance(quad.graph_name, ox.DefaultGraph)
     assert default > 0  # the build writes the merge into the dump's default graph
     store = ox.Store.read_only(str(disk.folder))
-    assert disk.quads == len(store) == len(in_dump)
+    assert disk.quads == len(store) == quads
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) \
         == default
 
@@ -182,6 +184,24 @@ def test_a_replaced_journal_is_replayed_on_the_base_alone(tmp_path: Path) -> Non
     reader.open()
     assert objects(reader.store, EX + "c", SUBMISSION) == set()
     assert objects(reader.store, EX + "d", SUBMISSION) == {"new"}
+
+
+def test_a_rotated_journal_keeps_the_exported_writes_until_a_new_build(
+        tmp_path: Path) -> None:
+    """`iacml export-submissions` rotates the journal: the exported records stay served
+    (as a running server replaying in memory keeps them) and the new journal's follow."""
+    disk = write_store(tiny_dump(tmp_path / "build"))
+    path = tmp_path / "journal.jsonl"
+    journal, snapshots = Journal(path), Snapshots(disk, path)
+    commit(journal, snapshots, record(1, added=triple("c", "exported")))
+    with journal.locked():
+        assert journal.rotate("test") is not None
+    end = commit(journal, snapshots, record(1, added=triple("d", "after")))
+    reader = ServedStore(None, str(path), disk)
+    reader.open()
+    reader.catch_up(end)
+    assert objects(reader.store, EX + "c", SUBMISSION) == {"exported"}
+    assert objects(reader.store, EX + "d", SUBMISSION) == {"after"}
 
 
 def _reader(dump: str, journal: str, folder: str, conn: Connection) -> None:
