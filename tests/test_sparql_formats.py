@@ -12,8 +12,11 @@ import pytest
 import requests
 from sparql_live import LiveServer, live_server
 
-SELECT = ("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(isIRI(?s) && !isBlank(?o)) } } "
-          "ORDER BY ?s ?p ?o LIMIT 4")
+# Four ordered rows from the statements about countries: a sort of every quad of the store
+# would take ~4 s on the on-disk store the server reads (each comparison reads the terms'
+# text from RocksDB; 0.27 s in memory), for the same check of the formats.
+SELECT = ("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s a <https://w3id.org/iacml/ontology#Country> . "
+          "?s ?p ?o FILTER(isIRI(?s) && !isBlank(?o)) } } ORDER BY ?s ?p ?o LIMIT 4")
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 4"
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
