@@ -3,7 +3,8 @@
 under test, and axe-core's accessibility check (WCAG 2.1 A and AA).
 
 Use the session fixture ``chromium`` (imported by ``tests/conftest.py``) and open pages
-with :func:`open_page`; a module needing a live server starts its own (``sparql_live``).
+with :func:`open_page`; a module needing a live server starts its own (``sparql_live``)
+as its ``server`` fixture, and may then ask for ``guarded``: one page for the module.
 """
 
 from __future__ import annotations
@@ -117,3 +118,10 @@ def scrolls_sideways(page: Any) -> bool:
     """Whether the page is wider than its viewport (WCAG 1.4.10 reflow fails)."""
     return bool(page.evaluate(
         "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+
+
+@pytest.fixture(scope="module")
+def guarded(server: Any, chromium: Any) -> Iterator[GuardedPage]:
+    """One page for the module, reaching only the module's ``server`` (a LiveServer)."""
+    with open_page(chromium, server.base) as page:
+        yield page

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from iacml.paths import ProjectPaths
 from iacml.store import load_dump
 from server.app import create_app
-from tests.browserkit import chromium  # noqa: F401  (the session's one browser)
+from tests.browserkit import chromium, guarded  # noqa: F401  (the session's one browser)
 
 ROOT = Path(__file__).resolve().parent.parent
 

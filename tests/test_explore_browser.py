@@ -8,13 +8,12 @@ to another host is refused and recorded. Expected answers come from the source t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sparql_live import LiveServer, live_server
 
-from tests.browserkit import GuardedPage, axe_violations, needs_chromium, open_page
+from tests.browserkit import GuardedPage, axe_violations, needs_chromium
 
 pytestmark = needs_chromium
 #: what document.activeElement is, in a line a failure message can show
@@ -29,13 +28,6 @@ FOCUSED = """() => { const e = document.activeElement;
 def server() -> LiveServer:
     """The default server (shared with the other modules that use it)."""
     return live_server()
-
-
-@pytest.fixture(scope="module")
-def guarded(server: LiveServer, chromium: Any) -> Iterator[GuardedPage]:
-    """One page for the module, reaching only the test server."""
-    with open_page(chromium, server.base) as page:
-        yield page
 
 
 def tab_to(page: Any, wanted: str, limit: int = 120) -> dict[str, Any]:

@@ -9,13 +9,12 @@ another host is refused and recorded."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sparql_live import LiveServer, live_server
 
-from tests.browserkit import GuardedPage, needs_chromium, open_page
+from tests.browserkit import GuardedPage, needs_chromium
 
 pytestmark = needs_chromium
 
@@ -24,13 +23,6 @@ pytestmark = needs_chromium
 def server() -> LiveServer:
     """The default server (shared with the other modules that use it)."""
     return live_server()
-
-
-@pytest.fixture(scope="module")
-def guarded(server: LiveServer, chromium: Any) -> Iterator[GuardedPage]:
-    """One page for the module, reaching only the test server."""
-    with open_page(chromium, server.base) as page:
-        yield page
 
 
 def follow(page: Any, href_end: str) -> None:
